@@ -1,0 +1,127 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strconv"
+)
+
+// ListOptions select one page of a listing.
+type ListOptions struct {
+	Limit     int    // 0 = the server's default
+	PageToken string // "" = the first page
+	Ascending bool   // oldest first (pods and organization keys only)
+}
+
+func (o ListOptions) values(withAscending bool) url.Values {
+	v := url.Values{}
+	if o.Limit > 0 {
+		v.Set("limit", strconv.Itoa(o.Limit))
+	}
+	if o.PageToken != "" {
+		v.Set("page_token", o.PageToken)
+	}
+	if withAscending && o.Ascending {
+		v.Set("ascending", "true")
+	}
+	return v
+}
+
+type podList struct {
+	Count         int    `json:"count"`
+	NextPageToken string `json:"next_page_token"`
+	Pods          []Pod  `json:"pods"`
+}
+
+type keyList struct {
+	Count         int      `json:"count"`
+	NextPageToken string   `json:"next_page_token"`
+	Keys          []APIKey `json:"api_keys"`
+}
+
+// createdKeyWire is the create answer: the key's fields plus the secret.
+type createdKeyWire struct {
+	APIKey
+	Secret string `json:"api_key"`
+}
+
+type createKeyBody struct {
+	Name        string       `json:"name,omitempty"`
+	Permissions *Permissions `json:"permissions,omitempty"`
+}
+
+// ListPods returns one page of the organization's pods, newest first unless
+// Ascending.
+func (c *Client) ListPods(ctx context.Context, o ListOptions) (PodPage, error) {
+	var out podList
+	err := c.do(ctx, request{method: http.MethodGet, path: "/v0/pods", query: o.values(true)}, &out)
+	return PodPage{Pods: out.Pods, NextPageToken: out.NextPageToken}, err
+}
+
+// GetPod returns one pod.
+func (c *Client) GetPod(ctx context.Context, podID string) (Pod, error) {
+	var out Pod
+	err := c.do(ctx, request{method: http.MethodGet, path: "/v0/pods/" + url.PathEscape(podID)}, &out)
+	return out, err
+}
+
+// CreatePod creates a pod. The client id is the API's idempotency handle.
+func (c *Client) CreatePod(ctx context.Context, name, clientID string) (Pod, error) {
+	body, _ := json.Marshal(struct {
+		Name     string `json:"name,omitempty"`
+		ClientID string `json:"client_id,omitempty"`
+	}{name, clientID})
+	var out Pod
+	err := c.do(ctx, request{method: http.MethodPost, path: "/v0/pods", body: body}, &out)
+	return out, err
+}
+
+// DeletePod deletes a pod and, with it, its keys.
+func (c *Client) DeletePod(ctx context.Context, podID string) error {
+	return c.do(ctx, request{method: http.MethodDelete, path: "/v0/pods/" + url.PathEscape(podID)}, nil)
+}
+
+// ListKeys returns one page of a pod's keys, newest first. With podID ""
+// it lists the organization's keys (/v0/api-keys).
+func (c *Client) ListKeys(ctx context.Context, podID string, o ListOptions) (KeyPage, error) {
+	var out keyList
+	err := c.do(ctx, request{method: http.MethodGet, path: keysPath(podID), query: o.values(podID == "")}, &out)
+	return KeyPage{Keys: out.Keys, NextPageToken: out.NextPageToken}, err
+}
+
+// CreateKey creates a key in a pod (podID "" = an organization key). An
+// unrestricted perms sends no permissions object, which the API reads as
+// full access within the scope. The result holds the secret: this is the
+// only time it exists outside the server.
+//
+// A failure whose outcome is unknown wraps ErrOutcomeUnknown; never retry
+// it blindly, list the keys and look instead.
+func (c *Client) CreateKey(ctx context.Context, podID, name string, perms Permissions) (CreatedAPIKey, error) {
+	b := createKeyBody{Name: name}
+	if !perms.IsUnrestricted() {
+		b.Permissions = &perms
+	}
+	body, err := json.Marshal(b)
+	if err != nil {
+		return CreatedAPIKey{}, err
+	}
+	var out createdKeyWire
+	if err := c.do(ctx, request{method: http.MethodPost, path: keysPath(podID), body: body}, &out); err != nil {
+		return CreatedAPIKey{}, err
+	}
+	return CreatedAPIKey{APIKey: out.APIKey, Secret: out.Secret}, nil
+}
+
+// DeleteKey deletes a key (podID "" = an organization key).
+func (c *Client) DeleteKey(ctx context.Context, podID, keyID string) error {
+	return c.do(ctx, request{method: http.MethodDelete, path: keysPath(podID) + "/" + url.PathEscape(keyID)}, nil)
+}
+
+func keysPath(podID string) string {
+	if podID == "" {
+		return "/v0/api-keys"
+	}
+	return "/v0/pods/" + url.PathEscape(podID) + "/api-keys"
+}

@@ -1,0 +1,59 @@
+package client
+
+import "time"
+
+// Pod is one customer tenant of an organization.
+type Pod struct {
+	ID        string    `json:"pod_id"`
+	Name      string    `json:"name"`
+	ClientID  string    `json:"client_id,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// APIKey is a key as listed by the API: never with its secret.
+// A zero UsedAt means the key has never been used.
+type APIKey struct {
+	ID          string      `json:"api_key_id"`
+	Prefix      string      `json:"prefix"`
+	Name        string      `json:"name"`
+	PodID       string      `json:"pod_id,omitempty"`
+	InboxID     string      `json:"inbox_id,omitempty"`
+	CreatedAt   time.Time   `json:"created_at"`
+	UsedAt      time.Time   `json:"used_at"`
+	Permissions Permissions `json:"permissions"`
+}
+
+// NeverUsed reports whether the server has no record of the key being used.
+func (k APIKey) NeverUsed() bool { return k.UsedAt.IsZero() }
+
+// Scope names what the key is bound to: "inbox", "pod" or "organization".
+func (k APIKey) Scope() string {
+	switch {
+	case k.InboxID != "":
+		return "inbox"
+	case k.PodID != "":
+		return "pod"
+	default:
+		return "organization"
+	}
+}
+
+// CreatedAPIKey is the answer to a create call: the key and, this one time
+// only, its secret. Do not log it, keep it or copy it further than needed.
+type CreatedAPIKey struct {
+	APIKey
+	Secret string
+}
+
+// PodPage is one page of pods. NextPageToken is empty on the last page.
+type PodPage struct {
+	Pods          []Pod
+	NextPageToken string
+}
+
+// KeyPage is one page of API keys. NextPageToken is empty on the last page.
+type KeyPage struct {
+	Keys          []APIKey
+	NextPageToken string
+}
