@@ -1,0 +1,41 @@
+package config
+
+import (
+	"errors"
+	"strconv"
+)
+
+// Error is a configuration problem. File and Line say where it is when it
+// comes from the config file; both are empty for problems with flags or the
+// environment. Main maps every config error to exit code 2.
+type Error struct {
+	File string
+	Line int
+	Msg  string
+	err  error // wrapped sentinel, for errors.Is
+}
+
+func (e *Error) Error() string {
+	switch {
+	case e.File == "":
+		return e.Msg
+	case e.Line <= 0:
+		return e.File + ": " + e.Msg
+	default:
+		return e.File + ":" + strconv.Itoa(e.Line) + ": " + e.Msg
+	}
+}
+
+func (e *Error) Unwrap() error { return e.err }
+
+// ErrNoAPIKey means a key was needed but none was configured. The error
+// Resolve returns wraps it and also names the config file it looked at.
+var ErrNoAPIKey = errors.New("no API key: set AGENTMAIL_API_KEY, pass --api-key, " +
+	"or add a profile with api_key_env or api_key_command to the config file; " +
+	"`amkeys --demo` needs no key")
+
+func fileError(file string, line int, msg string) *Error {
+	return &Error{File: file, Line: line, Msg: msg}
+}
+
+func plainError(msg string) *Error { return &Error{Msg: msg} }
