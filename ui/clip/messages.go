@@ -1,0 +1,95 @@
+package clip
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// User-facing texts. None of them may ever contain the secret: reasons come
+// from errors that went through redact.
+
+const (
+	msgLeftAlone = "The clipboard no longer holds the key, so amkeys left it alone."
+	msgCleared   = "Cleared the key from the clipboard."
+	msgClearSent = "Sent a clear request to the terminal; amkeys cannot confirm the clipboard was cleared."
+)
+
+func (c *Copier) nativeResult(confirmErr error) Result {
+	r := Result{Method: Native, Err: confirmErr}
+	switch {
+	case confirmErr == nil:
+		r.Confirmed = true
+		r.Message = "Copied the key to the clipboard." + c.clearNote("amkeys will clear it in %s if it is unchanged.")
+	case errors.Is(confirmErr, errReadBackDiffers):
+		r.Message = fmt.Sprintf("The clipboard tool accepted the key, but the clipboard shows something else: it may not have been copied. Press %s to reveal the key.", c.opts.RevealKey)
+	default:
+		r.Message = fmt.Sprintf("Copied the key to the clipboard, but could not read it back to confirm (%s); amkeys may not be able to clear it later.", reason(confirmErr))
+	}
+	return r
+}
+
+func (c *Copier) osc52Message() string {
+	return "Sent the key to the terminal (OSC 52); amkeys cannot confirm your terminal accepted it." +
+		c.clearNote("amkeys will ask the terminal to clear it in %s.")
+}
+
+func (c *Copier) failedResult(err error) Result {
+	return Result{Method: Failed, Err: err, Message: fmt.Sprintf(
+		"Could not copy the key (%s). Press %s to reveal it and copy it by hand.", reason(err), c.opts.RevealKey)}
+}
+
+func (c *Copier) clearNote(format string) string {
+	if c.opts.ClearAfter <= 0 {
+		return ""
+	}
+	return " " + fmt.Sprintf(format, formatDuration(c.opts.ClearAfter))
+}
+
+func msgCannotCheck(err error) string {
+	return fmt.Sprintf("Could not read the clipboard to check it (%s), so amkeys left it alone; it may still hold the key.", reason(err))
+}
+
+func msgCannotClear(err error) string {
+	return fmt.Sprintf("Could not clear the clipboard (%s); it may still hold the key.", reason(err))
+}
+
+func msgCannotSendClear(err error) string {
+	return fmt.Sprintf("Could not send a clear request to the terminal (%s); its clipboard may still hold the key.", reason(err))
+}
+
+// reason turns an error into one printable line for the screen.
+func reason(err error) string {
+	return strings.Join(strings.Fields(strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return ' '
+		}
+		return r
+	}, err.Error())), " ")
+}
+
+// redact removes secret from err's text. When it had to, the result does not
+// wrap err, since the wrapped error would still print the secret.
+func redact(err error, secret string) error {
+	if err == nil || secret == "" || !strings.Contains(err.Error(), secret) {
+		return err
+	}
+	return errors.New(strings.ReplaceAll(err.Error(), secret, "[redacted]"))
+}
+
+// formatDuration prints 30s, 2 min or 1m30s.
+func formatDuration(d time.Duration) string {
+	if d < time.Second {
+		return d.String()
+	}
+	d = d.Round(time.Second)
+	switch {
+	case d%time.Minute == 0:
+		return fmt.Sprintf("%d min", d/time.Minute)
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", d/time.Second)
+	default:
+		return d.String()
+	}
+}
