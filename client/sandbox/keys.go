@@ -1,0 +1,213 @@
+package sandbox
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+
+	"github.com/amkeys/amkeys/client"
+)
+
+// GET /v0/pods/{pod_id}/api-keys: newest first (the endpoint takes no
+// ascending parameter).
+func (s *Server) listPodKeys(c *call) *response {
+	if denied := c.require("api_key_read"); denied != nil {
+		return denied
+	}
+	list := "pod-keys:" + c.podID
+	pq, bad := s.parsePageQuery(c.r.URL.Query(), list, false)
+	if bad != nil {
+		return bad
+	}
+	s.mu.RLock()
+	p := s.visiblePod(c, c.podID)
+	if p == nil {
+		s.mu.RUnlock()
+		return notFound("pod")
+	}
+	return s.keyPage(&p.keys, list, pq)
+}
+
+// GET /v0/api-keys: the caller's own scope, that is the organization keys
+// for an organization key and its pod's keys for a pod key.
+func (s *Server) listScopeKeys(c *call) *response {
+	if denied := c.require("api_key_read"); denied != nil {
+		return denied
+	}
+	list := "org-keys"
+	if !c.orgScoped() {
+		list = "pod-keys:" + c.caller.podID
+	}
+	pq, bad := s.parsePageQuery(c.r.URL.Query(), list, true)
+	if bad != nil {
+		return bad
+	}
+	s.mu.RLock()
+	keys := s.st.keyList(c.caller.podID)
+	if keys == nil {
+		s.mu.RUnlock()
+		return notFound("pod")
+	}
+	return s.keyPage(keys, list, pq)
+}
+
+// keyPage renders one page; it is called with s.mu read-locked and unlocks.
+func (s *Server) keyPage(keys *sortedList[*keyRecord], list string, pq pageQuery) *response {
+	items, more := keys.page(pq.after, pq.ascending, pq.limit)
+	body := listKeysBody{Count: len(items), APIKeys: make([]wireKey, 0, len(items))}
+	for _, k := range items {
+		body.APIKeys = append(body.APIKeys, keyToWire(k))
+	}
+	s.mu.RUnlock()
+	body.NextPageToken = nextToken(s, list, pq, items, more)
+	return okJSON(body)
+}
+
+// POST /v0/pods/{pod_id}/api-keys
+func (s *Server) createPodKey(c *call) *response { return s.createKey(c, c.podID) }
+
+// POST /v0/api-keys: a key in the caller's own scope.
+func (s *Server) createScopeKey(c *call) *response { return s.createKey(c, c.caller.podID) }
+
+// createKey makes a key in podID ("" = organization): the only answer that
+// ever carries the secret.
+func (s *Server) createKey(c *call, podID string) *response {
+	if denied := c.require("api_key_create"); denied != nil {
+		return denied
+	}
+	req, bad := parseKeyRequest(c)
+	if bad != nil {
+		return bad
+	}
+	s.mu.Lock()
+	if podID != "" && s.visiblePod(c, podID) == nil {
+		s.mu.Unlock()
+		return notFound("pod")
+	}
+	if denied := checkEscalation(c.caller.perms, req.perms); denied != nil {
+		s.mu.Unlock()
+		return denied
+	}
+	secret := newSecret()
+	k := &keyRecord{
+		id: newID(), prefix: secretPrefix(secret), name: req.name, podID: podID,
+		hash: hashSecret(secret), createdAt: s.st.nextCreatedAt(s.now()), perms: req.perms,
+	}
+	if k.name == "" {
+		k.name = "API key " + k.prefix
+	}
+	s.st.addKey(k)
+	s.mu.Unlock()
+	s.mutated()
+	return okJSON(wireCreatedKey{
+		APIKeyID: k.id, APIKey: secret, Prefix: k.prefix, Name: k.name, PodID: k.podID,
+		Permissions: wirePermissions(k.perms), CreatedAt: formatTime(k.createdAt),
+	})
+}
+
+// DELETE /v0/pods/{pod_id}/api-keys/{api_key_id}
+func (s *Server) deletePodKey(c *call) *response {
+	if denied := c.require("api_key_delete"); denied != nil {
+		return denied
+	}
+	s.mu.Lock()
+	if s.visiblePod(c, c.podID) == nil {
+		s.mu.Unlock()
+		return notFound("pod")
+	}
+	return s.deleteKey(c.podID, c.keyID)
+}
+
+// DELETE /v0/api-keys/{api_key_id}: only keys of the caller's own scope.
+func (s *Server) deleteScopeKey(c *call) *response {
+	if denied := c.require("api_key_delete"); denied != nil {
+		return denied
+	}
+	s.mu.Lock()
+	return s.deleteKey(c.caller.podID, c.keyID)
+}
+
+// deleteKey is called with s.mu locked and unlocks.
+func (s *Server) deleteKey(podID, keyID string) *response {
+	k := s.st.keys[keyID]
+	if k == nil || k.podID != podID {
+		s.mu.Unlock()
+		return notFound("API key")
+	}
+	s.st.removeKey(k)
+	s.mu.Unlock()
+	s.mutated()
+	return noContent()
+}
+
+type keyRequest struct {
+	name  string
+	perms client.Permissions
+}
+
+// parseKeyRequest reads {name?, permissions?}. Permissions absent or null
+// ask for an unrestricted key; an object grants its true entries and may
+// only name permissions the API defines.
+func parseKeyRequest(c *call) (keyRequest, *response) {
+	m, bad := readObject(c.r)
+	if bad != nil {
+		return keyRequest{}, bad
+	}
+	name, _, nameErr := optionalName(m, "name")
+	errs := fieldErrors(nameErr)
+	perms, permErrs := parsePermissions(m["permissions"])
+	errs = append(errs, permErrs...)
+	if len(errs) > 0 {
+		return keyRequest{}, invalid(errs...)
+	}
+	return keyRequest{name: name, perms: perms}, nil
+}
+
+func parsePermissions(raw json.RawMessage) (client.Permissions, []client.FieldError) {
+	if raw == nil || string(raw) == "null" {
+		return client.Unrestricted(), nil
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &m); err != nil || m == nil {
+		return client.Permissions{}, []client.FieldError{
+			field("permissions", "must be an object of permission names set to true or false")}
+	}
+	names := make([]string, 0, len(m))
+	for n := range m {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	var granted []string
+	var errs []client.FieldError
+	for _, n := range names {
+		if info, known := client.LookupPermission(n); !known || info.Legacy {
+			errs = append(errs, field("permissions."+n, "unknown permission"))
+			continue
+		}
+		var on bool
+		if err := json.Unmarshal(m[n], &on); err != nil {
+			errs = append(errs, field("permissions."+n, "must be true or false"))
+			continue
+		}
+		if on {
+			granted = append(granted, n)
+		}
+	}
+	return client.Restricted(granted...), errs
+}
+
+// checkEscalation refuses a key that would grant more than its creator has.
+func checkEscalation(caller, wanted client.Permissions) *response {
+	if caller.Covers(wanted) {
+		return nil
+	}
+	if wanted.IsUnrestricted() {
+		return forbidden(client.CodeUnrestrictedKeyRequired,
+			"Only an unrestricted API key can create an unrestricted API key.",
+			"Send a permissions object listing only permissions your key has, or use an unrestricted key.")
+	}
+	missing := strings.Join(caller.Missing(wanted), ", ")
+	return forbidden(client.CodePermissionEscalation,
+		"An API key cannot grant permissions it does not have: "+missing+".",
+		"Remove "+missing+" from permissions, or use a key that has them.")
+}

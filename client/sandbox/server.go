@@ -1,0 +1,211 @@
+package sandbox
+
+import (
+	"crypto/rand"
+	"errors"
+	"net/http"
+	"os"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Server is an in-memory AgentMail-compatible API. It implements
+// http.Handler; use Start to serve it on a port.
+type Server struct {
+	now         func() time.Time
+	logf        func(format string, args ...any)
+	statePath   string
+	adminSecret string // known only when generated or given in this process
+	tokenKey    []byte // HMAC key of page tokens; tokens die with the process
+
+	mu sync.RWMutex // guards st; never held while sleeping or writing files
+	st *store
+
+	faultMu    sync.Mutex // guards the fields below
+	faults     Faults
+	dice       interface{ Float64() float64 }
+	failedPods map[string]int
+	counts     map[countKey]int
+
+	saveMu    sync.Mutex   // serialises state file writes
+	usedDirty atomic.Bool  // a used_at changed since the last save
+	lastSave  atomic.Int64 // wall clock of the last save, Unix nanoseconds
+}
+
+// New builds a Server: it loads Options.StatePath when that file exists,
+// otherwise seeds the data (and writes the file when StatePath is set).
+func New(opts Options) (*Server, error) {
+	if err := opts.validate(); err != nil {
+		return nil, err
+	}
+	s := &Server{
+		now:        opts.Now,
+		logf:       opts.Logf,
+		statePath:  opts.StatePath,
+		tokenKey:   make([]byte, 32),
+		failedPods: map[string]int{},
+		counts:     map[countKey]int{},
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	_, _ = rand.Read(s.tokenKey)
+	s.SetFaults(opts.Faults)
+
+	loaded := false
+	if s.statePath != "" {
+		st, err := loadState(s.statePath)
+		switch {
+		case err == nil:
+			s.st, loaded = st, true
+		case !errors.Is(err, os.ErrNotExist):
+			return nil, err
+		}
+	}
+	if !loaded {
+		s.st = newStore()
+		s.adminSecret = opts.AdminKey
+		if s.adminSecret == "" {
+			s.adminSecret = newSecret()
+		}
+		seedData(s.st, opts.Seed, s.adminSecret, s.now())
+	} else if opts.AdminKey != "" {
+		s.adminSecret = opts.AdminKey
+		s.ensureAdminKey(opts.AdminKey)
+	}
+	if !loaded || opts.AdminKey != "" {
+		if err := s.saveState(); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// AdminKey returns the admin secret if this process knows it (generated, or
+// given in Options.AdminKey); "" when it was loaded from a state file, which
+// holds only its hash.
+func (s *Server) AdminKey() string { return s.adminSecret }
+
+// ensureAdminKey adds the given secret as an admin key unless the loaded
+// state already knows it, so that --admin-key always works.
+func (s *Server) ensureAdminKey(secret string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.st.keysByHash[hashSecret(secret)] != nil {
+		return
+	}
+	s.st.addKey(adminKeyRecord(newID(), secret, s.st.nextCreatedAt(s.now())))
+}
+
+// ServeHTTP counts the request, applies the injected faults, answers it and
+// logs one line without secrets.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	plan := s.arrive(r)
+	if !sleep(r.Context(), plan.latency) {
+		return // the client gave up; nobody is listening
+	}
+	if plan.failStatus != 0 {
+		s.finish(w, r, statusError(plan.failStatus), nil)
+		return
+	}
+	// A rate limit always comes before the work; errors and drops do too
+	// unless the test asked for them after the request took effect.
+	strikesFirst := plan.kind == faultRateLimit || !plan.afterEffect
+	if plan.kind != faultNone && strikesFirst {
+		s.strike(w, r, plan, nil)
+		return
+	}
+	resp, caller := s.handle(r)
+	if plan.kind != faultNone {
+		s.strike(w, r, plan, caller)
+		return
+	}
+	s.finish(w, r, resp, caller)
+	s.saveUsageNow()
+}
+
+// strike answers the injected fault instead of the real response.
+func (s *Server) strike(w http.ResponseWriter, r *http.Request, plan faultPlan, caller *keyRecord) {
+	switch plan.kind {
+	case faultRateLimit:
+		s.finish(w, r, rateLimited(plan.retryAfter), caller)
+	case faultError:
+		s.finish(w, r, internalError("Internal server error (injected by the sandbox)."), caller)
+	case faultDrop:
+		s.log(r, 0, caller)
+		drop(w)
+	}
+}
+
+func (s *Server) finish(w http.ResponseWriter, r *http.Request, resp *response, caller *keyRecord) {
+	writeResponse(w, resp)
+	s.log(r, resp.status, caller)
+}
+
+// log writes method, path, status (0 = dropped) and the caller's prefix.
+// The path is quoted so that a hostile path cannot drive the terminal.
+func (s *Server) log(r *http.Request, status int, caller *keyRecord) {
+	if s.logf == nil {
+		return
+	}
+	who := "-"
+	if caller != nil {
+		who = caller.prefix
+	}
+	outcome := strconv.Itoa(status)
+	if status == 0 {
+		outcome = "dropped"
+	}
+	s.logf("%s %s %s %s", r.Method, printable(r.URL.Path), outcome, printable(who))
+}
+
+// printable escapes anything but printable ASCII, so that a log line cannot
+// carry terminal control sequences.
+func printable(s string) string {
+	for _, c := range s {
+		if c < 0x20 || c > 0x7e {
+			q := strconv.QuoteToASCII(s)
+			return q[1 : len(q)-1]
+		}
+	}
+	return s
+}
+
+// logError reports a problem that has no HTTP answer (a failed save).
+func (s *Server) logError(format string, args ...any) {
+	if s.logf != nil {
+		s.logf("error: "+format, args...)
+	}
+}
+
+// mutated saves the state after a change; a failure is logged, since the
+// change has already happened in memory.
+func (s *Server) mutated() {
+	if err := s.saveState(); err != nil {
+		s.logError("%v", err)
+	}
+}
+
+// usageSaveInterval bounds how often used_at changes alone are written, so
+// that a busy read-only client does not rewrite the file on every request.
+const usageSaveInterval = 2 * time.Second
+
+func (s *Server) saveUsageNow() {
+	if s.statePath == "" || !s.usedDirty.Load() {
+		return
+	}
+	if time.Since(time.Unix(0, s.lastSave.Load())) < usageSaveInterval {
+		return
+	}
+	s.mutated()
+}
+
+// flush writes pending used_at changes (on shutdown).
+func (s *Server) flush() error {
+	if s.statePath == "" || !s.usedDirty.Load() {
+		return nil
+	}
+	return s.saveState()
+}
