@@ -111,7 +111,7 @@ func (c *Client) CreateKey(ctx context.Context, podID, name string, perms Permis
 	if err := c.do(ctx, request{method: http.MethodPost, path: keysPath(podID), body: body}, &out); err != nil {
 		return CreatedAPIKey{}, err
 	}
-	return CreatedAPIKey{APIKey: out.APIKey, Secret: out.Secret}, nil
+	return CreatedAPIKey(out), nil
 }
 
 // DeleteKey deletes a key (podID "" = an organization key).

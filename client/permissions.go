@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/bits"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/amkeys/amkeys/assets"
@@ -265,9 +266,9 @@ func (p Permissions) Summary() string {
 	if p.IsUnrestricted() {
 		return "unrestricted"
 	}
-	s := fmt.Sprintf("%d of %d", p.CurrentGrantedCount(), catalogue.current)
+	s := strconv.Itoa(p.CurrentGrantedCount()) + " of " + strconv.Itoa(catalogue.current)
 	if extra := p.GrantedCount() - p.CurrentGrantedCount(); extra > 0 {
-		s += fmt.Sprintf(" +%d", extra)
+		s += " +" + strconv.Itoa(extra)
 	}
 	return s
 }
