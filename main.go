@@ -1,0 +1,119 @@
+// Command amkeys is a terminal dashboard for the people who administer
+// AgentMail API keys: browse pods and their keys, create keys with exactly
+// the permissions they need, delete safely, and audit last use.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/amkeys/amkeys/client"
+	"github.com/amkeys/amkeys/client/sandbox"
+	"github.com/amkeys/amkeys/config"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "0.1.0-dev"
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitFail  = 1
+	exitUsage = 2
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+const usageHead = `amkeys: a terminal dashboard for AgentMail API keys
+
+Usage:
+  amkeys [flags]             open the dashboard (needs an API key)
+  amkeys --demo              open the dashboard on built-in demo data (no key needed)
+  amkeys sandbox [flags]     run the AgentMail-compatible sandbox server
+  amkeys audit [flags]       report when each key was last used (headless)
+
+The key comes from --api-key, AGENTMAIL_API_KEY, or a profile in the config
+file (api_key_env or api_key_command). Exit codes: 0 ok, 1 failure, 2 usage or
+configuration error.
+
+Flags:
+`
+
+// run is main without the process: testable, and every path returns an
+// exit code instead of calling os.Exit.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	client.Version = version
+	if len(args) > 0 {
+		switch args[0] {
+		case "sandbox":
+			return sandbox.Main(ctx, args[1:], stdout, stderr)
+		case "audit":
+			return runAudit(ctx, args[1:], stdout, stderr)
+		}
+	}
+	fs := flag.NewFlagSet("amkeys", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	flags := config.RegisterFlags(fs)
+	demo := fs.Bool("demo", false, "open the dashboard on the built-in demo organization (in-process sandbox, no key needed)")
+	showVersion := fs.Bool("version", false, "print the version and exit")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, usageHead)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "amkeys: unexpected argument %q (see amkeys --help)\n", fs.Arg(0))
+		return exitUsage
+	}
+	if *showVersion {
+		fmt.Fprintln(stdout, "amkeys", version)
+		return exitOK
+	}
+	settings, err := config.Resolver{Flags: flags}.Resolve(ctx, !*demo)
+	if err != nil {
+		fmt.Fprintln(stderr, "amkeys:", err)
+		return exitUsage
+	}
+	for _, w := range settings.Warnings {
+		fmt.Fprintln(stderr, "amkeys: warning:", w)
+	}
+	if *demo {
+		return runDemo(ctx, settings, stderr)
+	}
+	return runDashboard(ctx, settings, stderr)
+}
+
+// runDemo serves the demo organization on a loopback port and opens the
+// dashboard on it, through the same client as a real organization.
+func runDemo(ctx context.Context, s config.Settings, stderr io.Writer) int {
+	srv, err := sandbox.Start(sandbox.Options{Seed: "demo"}, "127.0.0.1:0")
+	if err != nil {
+		fmt.Fprintln(stderr, "amkeys: cannot start the demo sandbox:", err)
+		return exitFail
+	}
+	defer srv.Close()
+	s.BaseURL = srv.URL
+	s.APIKey = config.NewSecret(srv.AdminKey())
+	s.Profile = "demo"
+	return startUI(ctx, s, true, stderr)
+}
+
+func runDashboard(ctx context.Context, s config.Settings, stderr io.Writer) int {
+	return startUI(ctx, s, false, stderr)
+}

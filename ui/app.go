@@ -1,0 +1,347 @@
+// Package ui is the root of the dashboard: a stack of screens, the global
+// keys, window size, the error and notice lines, the status line and help.
+// Screens live in their own packages and never import this one.
+package ui
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/amkeys/amkeys/client"
+	"github.com/amkeys/amkeys/ui/common"
+	"github.com/amkeys/amkeys/ui/keymap"
+	"github.com/amkeys/amkeys/ui/pods"
+	"github.com/amkeys/amkeys/ui/sanitize"
+	"github.com/amkeys/amkeys/ui/secret"
+)
+
+// Smallest usable window; below it the UI asks for more room.
+const (
+	MinWidth  = 60
+	MinHeight = 15
+)
+
+const noticeFor = 4 * time.Second
+
+// Model is the root model.
+type Model struct {
+	c        *common.Common
+	cancel   func()
+	keys     keymap.Global
+	help     help.Model
+	stack    []common.Screen
+	showHelp bool
+	clip     *secret.Janitor // clears a copied secret later and on quit
+
+	err      *common.ErrorMsg
+	notice   string
+	noticeID int
+
+	footerSig, footerView string // the cached help line and what it shows
+}
+
+type noticeExpiredMsg struct{ id int }
+
+// New makes the root with the pods screen at the bottom of the stack.
+// cancel is called on quit to end pending requests.
+func New(c *common.Common, cancel func()) *Model {
+	h := help.New()
+	h.ShortSeparator = " · "
+	h.Styles.ShortKey = c.Styles.Accent
+	h.Styles.FullKey = c.Styles.Accent
+	return &Model{c: c, cancel: cancel, keys: keymap.Default(), help: h, stack: []common.Screen{pods.New(c)}, clip: secret.NewJanitor(c.Clipboard)}
+}
+
+// Init starts the first screen.
+func (m *Model) Init() tea.Cmd { return m.top().Init() }
+
+func (m *Model) top() common.Screen { return m.stack[len(m.stack)-1] }
+
+// Top is the active screen (for tests).
+func (m *Model) Top() common.Screen { return m.top() }
+
+// Update routes keys to the top screen and results to every screen, each of
+// which keeps only its own.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.c.Width, m.c.Height = msg.Width, msg.Height
+		m.resize()
+		return m, nil
+	case tea.KeyMsg:
+		return m.updateKey(msg)
+	case tea.MouseMsg:
+		msg.Y-- // relative to the screen, below the breadcrumb
+		return m.forwardTop(msg)
+	case common.PushMsg:
+		m.stack = append(m.stack, msg.Screen)
+		m.resize()
+		return m, msg.Screen.Init()
+	case common.ReplaceMsg:
+		m.stack[len(m.stack)-1] = msg.Screen
+		m.resize()
+		return m, msg.Screen.Init()
+	case common.PopMsg:
+		m.pop()
+		return m, nil
+	case common.QuitMsg:
+		return m, m.quit()
+	case common.ErrorMsg:
+		m.err = &msg
+		m.resize()
+		return m, nil
+	case common.NoticeMsg:
+		m.noticeID++
+		m.notice = msg.Text
+		id := m.noticeID
+		return m, tea.Tick(noticeFor, func(time.Time) tea.Msg { return noticeExpiredMsg{id} })
+	case noticeExpiredMsg:
+		if msg.id == m.noticeID {
+			m.notice = ""
+		}
+		return m, nil
+	}
+	clipCmd := m.clip.Update(msg)
+	_, cmd := m.broadcast(msg)
+	return m, tea.Batch(clipCmd, cmd)
+}
+
+func (m *Model) updateKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	if m.err != nil { // the error line is dismissed by the next key
+		m.err = nil
+		m.resize()
+	}
+	top := m.top()
+	if key.Matches(msg, m.keys.ForceQuit) || (key.Matches(msg, m.keys.Quit) && !top.CapturesInput()) {
+		if g, ok := top.(common.QuitGuard); ok && g.GuardQuit() {
+			return m.forwardTop(msg)
+		}
+		return m, m.quit()
+	}
+	if m.showHelp {
+		m.showHelp = false
+		return m, nil
+	}
+	if !top.CapturesInput() {
+		switch {
+		case key.Matches(msg, m.keys.Help):
+			m.showHelp = true
+			return m, nil
+		case key.Matches(msg, m.keys.Back) && len(m.stack) > 1:
+			if g, ok := top.(common.QuitGuard); ok && g.GuardQuit() {
+				return m.forwardTop(msg)
+			}
+			m.pop()
+			return m, nil
+		}
+	}
+	return m.forwardTop(msg)
+}
+
+func (m *Model) quit() tea.Cmd {
+	if m.cancel != nil {
+		m.cancel()
+	}
+	return tea.Sequence(m.clip.ClearOnQuit(), tea.Quit)
+}
+
+// ClearClipboard clears a copied secret that is still due to be cleared,
+// for when the program ended without q (a signal); it returns what was
+// done, or "".
+func (m *Model) ClearClipboard(ctx context.Context) string { return m.clip.Clear(ctx) }
+
+func (m *Model) pop() {
+	if len(m.stack) > 1 {
+		m.stack[len(m.stack)-1] = nil
+		m.stack = m.stack[:len(m.stack)-1]
+		m.resize()
+	}
+}
+
+func (m *Model) forwardTop(msg tea.Msg) (tea.Model, tea.Cmd) {
+	s, cmd := m.top().Update(msg)
+	m.stack[len(m.stack)-1] = s
+	return m, cmd
+}
+
+// broadcast gives a result or tick to every screen: the owner keeps it,
+// the others drop it.
+func (m *Model) broadcast(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmds []tea.Cmd
+	for i, s := range m.stack {
+		var cmd tea.Cmd
+		m.stack[i], cmd = s.Update(msg)
+		cmds = append(cmds, cmd)
+	}
+	return m, tea.Batch(cmds...)
+}
+
+// Chrome around the screen: breadcrumb, message lines, status, help. An
+// error takes up to maxErrorLines so that the server's fix is readable.
+func (m *Model) chromeHeight() int { return 3 + len(m.messageLines(m.c.Width)) }
+
+const maxErrorLines = 3
+
+func (m *Model) resize() {
+	w, h := m.c.Width, max(m.c.Height-m.chromeHeight(), 1)
+	m.help.Width = w
+	for _, s := range m.stack {
+		s.SetSize(w, h)
+	}
+}
+
+// View draws the frame.
+func (m *Model) View() string {
+	w, h := m.c.Width, m.c.Height
+	if w <= 0 || h <= 0 {
+		return ""
+	}
+	if w < MinWidth || h < MinHeight {
+		return tooSmall(w, h)
+	}
+	var b strings.Builder
+	b.WriteString(m.breadcrumb(w))
+	b.WriteByte('\n')
+	if m.showHelp {
+		b.WriteString(fitHeight(m.fullHelp(), h-m.chromeHeight()))
+	} else {
+		b.WriteString(fitHeight(m.top().View(), h-m.chromeHeight()))
+	}
+	b.WriteByte('\n')
+	b.WriteString(strings.Join(m.messageLines(w), "\n"))
+	b.WriteByte('\n')
+	b.WriteString(m.statusLine(w))
+	b.WriteByte('\n')
+	b.WriteString(m.footer())
+	return b.String()
+}
+
+// footer renders the one-line help, cached: lipgloss is too slow to run
+// for every binding on every frame.
+func (m *Model) footer() string {
+	bindings := m.shortHelp()
+	var sig strings.Builder
+	sig.WriteString(strconv.Itoa(m.help.Width))
+	for _, b := range bindings {
+		if b.Enabled() {
+			sig.WriteString("\x00" + b.Help().Key + "\x00" + b.Help().Desc)
+		}
+	}
+	if sig.String() != m.footerSig {
+		m.footerSig = sig.String()
+		// bubbles/help can overrun its width when the ellipsis does not
+		// fit either; cut what it returns.
+		m.footerView = ansi.Truncate(m.help.ShortHelpView(bindings), m.help.Width, "…")
+	}
+	return m.footerView
+}
+
+func tooSmall(w, h int) string {
+	msg := "window too small"
+	detail := "need at least 60x15"
+	var lines []string
+	if h >= 1 {
+		lines = append(lines, sanitize.Truncate(msg, w))
+	}
+	if h >= 2 {
+		lines = append(lines, sanitize.Truncate(detail, w))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// fitHeight pads or cuts s to exactly n lines, so the chrome below stays put.
+func fitHeight(s string, n int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > n {
+		lines = lines[:n]
+	}
+	for len(lines) < n {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (m *Model) breadcrumb(w int) string {
+	parts := []string{"amkeys"}
+	for _, s := range m.stack {
+		parts = append(parts, s.Title())
+	}
+	return m.c.Styles.TitlePaint.Apply(sanitize.Truncate(strings.Join(parts, " › "), w))
+}
+
+// messageLines is the error (its context and message, then the server's
+// fix, wrapped) or the notice; one empty line when there is neither.
+func (m *Model) messageLines(w int) []string {
+	st := m.c.Styles
+	switch {
+	case m.err != nil:
+		what, fix := describeError(m.err)
+		lines := sanitize.Lines("✗ "+what, w, maxErrorLines-1)
+		if fix != "" {
+			lines = append(lines, sanitize.Lines("  fix: "+fix, w, maxErrorLines-len(lines))...)
+		}
+		for i := range lines {
+			lines[i] = st.ErrorPaint.Apply(lines[i])
+		}
+		return lines
+	case m.notice != "":
+		return []string{st.NoticePaint.Apply(sanitize.Truncate("✓ "+m.notice, w))}
+	}
+	return []string{""}
+}
+
+// describeError says what failed with the server's message, and returns
+// the server's fix apart.
+func describeError(e *common.ErrorMsg) (what, fix string) {
+	var apiErr *client.Error
+	if errors.As(e.Err, &apiErr) {
+		return e.Context + ": " + apiErr.Error(), apiErr.Fix
+	}
+	return e.Context + ": " + e.Err.Error(), ""
+}
+
+func (m *Model) statusLine(w int) string {
+	set := m.c.Settings
+	parts := []string{}
+	if set.Demo {
+		parts = append(parts, "demo")
+	} else if set.Profile != "" {
+		parts = append(parts, "profile "+set.Profile)
+	}
+	parts = append(parts, set.BaseURL, m.top().Status())
+	if set.ReadOnly {
+		parts = append(parts, "[read-only]")
+	}
+	line := sanitize.Cell(" "+strings.Join(parts, " · "), w)
+	return m.c.Styles.StatusPaint.Apply(line)
+}
+
+func (m *Model) globalBindings() []key.Binding {
+	if m.top().CapturesInput() { // q, ? and esc belong to the screen then
+		if g, ok := m.top().(common.QuitGuard); ok && g.GuardQuit() {
+			return nil // and so does ctrl+c
+		}
+		return []key.Binding{m.keys.ForceQuit}
+	}
+	back := m.keys.Back
+	back.SetEnabled(len(m.stack) > 1)
+	return []key.Binding{back, m.keys.Help, m.keys.Quit}
+}
+
+func (m *Model) shortHelp() []key.Binding {
+	return append(m.top().ShortHelp(), m.globalBindings()...)
+}
+
+func (m *Model) fullHelp() string {
+	groups := append(m.top().FullHelp(), m.globalBindings())
+	return m.c.Styles.Title.Render("Keys on this screen") + "\n\n" + m.help.FullHelpView(groups) +
+		"\n\n" + m.c.Styles.Muted.Render("press any key to close")
+}

@@ -1,0 +1,135 @@
+// Package common holds what every screen shares: the API, settings, styles,
+// size, and the messages screens use to talk to the root. It never holds
+// mutable UI state.
+package common
+
+import (
+	"context"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/amkeys/amkeys/client"
+	"github.com/amkeys/amkeys/ui/clip"
+	"github.com/amkeys/amkeys/ui/styles"
+)
+
+// API is what the UI needs from the AgentMail client.
+type API interface {
+	ListPods(ctx context.Context, o client.ListOptions) (client.PodPage, error)
+	CreatePod(ctx context.Context, name, clientID string) (client.Pod, error)
+	DeletePod(ctx context.Context, podID string) error
+	ListKeys(ctx context.Context, podID string, o client.ListOptions) (client.KeyPage, error)
+	CreateKey(ctx context.Context, podID, name string, perms client.Permissions) (client.CreatedAPIKey, error)
+	DeleteKey(ctx context.Context, podID, keyID string) error
+}
+
+// Settings are the user's choices that screens read.
+type Settings struct {
+	Profile        string
+	BaseURL        string
+	PageSize       int
+	StaleDays      int
+	ClipboardClear time.Duration
+	ReadOnly       bool
+	Demo           bool
+	// OwnKeyPrefix is the prefix of the key amkeys runs with, so that the
+	// UI can warn before deleting it. Never the key itself.
+	OwnKeyPrefix string
+	// AuditConcurrency is the audit's requests in flight (0 = its default).
+	AuditConcurrency int
+}
+
+// Common is passed to every screen by pointer; the root updates Width and
+// Height. Ctx ends when amkeys quits, which cancels pending requests.
+type Common struct {
+	Ctx      context.Context
+	API      API
+	Settings Settings
+	Styles   styles.Styles
+	Now      func() time.Time
+	// Clipboard copies a new key's secret; nil means no clipboard at all.
+	Clipboard *clip.Copier
+	Width     int
+	Height    int
+
+	lastRequestID int
+}
+
+// NextRequestID numbers loads across all screens, so that a result can be
+// matched to the request that is still wanted and stale ones dropped.
+func (c *Common) NextRequestID() int {
+	c.lastRequestID++
+	return c.lastRequestID
+}
+
+// RequestTimeout bounds a whole UI request, retries included.
+const RequestTimeout = 90 * time.Second
+
+// Screen is one page of the UI stack (pods, keys, key detail, dialogs...).
+type Screen interface {
+	Init() tea.Cmd
+	Update(tea.Msg) (Screen, tea.Cmd)
+	View() string
+	SetSize(width, height int)
+	// Title names the screen in the breadcrumb.
+	Title() string
+	// ShortHelp is the footer; FullHelp the ? page.
+	ShortHelp() []key.Binding
+	FullHelp() [][]key.Binding
+	// CapturesInput is true while a text field has focus: the root then
+	// leaves q, ? and esc to the screen.
+	CapturesInput() bool
+	// Status is a short summary for the status line ("30 pods").
+	Status() string
+}
+
+// QuitGuard is implemented by screens that must confirm before amkeys
+// quits (the one-time secret).
+type QuitGuard interface {
+	// GuardQuit returns true when the screen took over the quit request.
+	GuardQuit() bool
+}
+
+// PushMsg opens a screen on top of the stack.
+type PushMsg struct{ Screen Screen }
+
+// PopMsg closes the top screen.
+type PopMsg struct{}
+
+// ErrorMsg shows an error on the error line until the next key.
+type ErrorMsg struct {
+	Context string // what was being done, e.g. "loading pods"
+	Err     error
+}
+
+// ReplaceMsg swaps the top screen for another, e.g. a finished form for
+// the screen that shows its result.
+type ReplaceMsg struct{ Screen Screen }
+
+// QuitMsg asks the root to quit, after a screen confirmed it (QuitGuard).
+type QuitMsg struct{}
+
+// NoticeMsg shows a short-lived notice ("Deleted key ci").
+type NoticeMsg struct{ Text string }
+
+// Push returns a command that opens s.
+func Push(s Screen) tea.Cmd { return func() tea.Msg { return PushMsg{Screen: s} } }
+
+// Replace returns a command that puts s in place of the top screen.
+func Replace(s Screen) tea.Cmd { return func() tea.Msg { return ReplaceMsg{Screen: s} } }
+
+// Quit is a command that quits amkeys as q does.
+func Quit() tea.Msg { return QuitMsg{} }
+
+// Pop returns a command that closes the top screen.
+func Pop() tea.Msg { return PopMsg{} }
+
+// Fail returns a command reporting err.
+func Fail(context string, err error) tea.Cmd {
+	return func() tea.Msg { return ErrorMsg{Context: context, Err: err} }
+}
+
+// Notify returns a command showing a notice.
+func Notify(text string) tea.Cmd { return func() tea.Msg { return NoticeMsg{Text: text} } }

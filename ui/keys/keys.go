@@ -1,0 +1,323 @@
+// Package keys is the screen of one pod's API keys: a paged table with sort,
+// filter and quick filters for never-used, stale and unrestricted keys.
+package keys
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/amkeys/amkeys/client"
+	"github.com/amkeys/amkeys/ui/common"
+	"github.com/amkeys/amkeys/ui/confirm"
+	"github.com/amkeys/amkeys/ui/format"
+	"github.com/amkeys/amkeys/ui/keydetail"
+	"github.com/amkeys/amkeys/ui/listing"
+	"github.com/amkeys/amkeys/ui/match"
+	"github.com/amkeys/amkeys/ui/styles"
+	"github.com/amkeys/amkeys/ui/table"
+)
+
+// KeyMap holds the screen's bindings.
+type KeyMap struct {
+	Open, Sort, Quick, Refresh, New, Delete key.Binding
+}
+
+// DefaultKeyMap returns the screen's bindings.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		Open:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "details")),
+		Sort:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort")),
+		Quick:   key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "never/stale/unrestricted")),
+		Refresh: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh")),
+		New:     key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new key")),
+		Delete:  key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "delete")),
+	}
+}
+
+// Sort orders of the table.
+type Sort int
+
+// The sort orders, in the order s cycles through them.
+const (
+	ByCreated       Sort = iota // the server's order, newest first
+	ByLastUsed                  // most recently used first, never-used last
+	ByLeastRecently             // stalest first, never-used first
+	ByName
+	sortCount
+)
+
+var sortNames = [...]string{"created", "last used", "stalest first", "name"}
+
+// Quick filters.
+type Quick int
+
+// The quick filters, in the order f cycles through them.
+const (
+	AllKeys Quick = iota
+	NeverUsed
+	Stale
+	UnrestrictedOnly
+	quickCount
+)
+
+var quickNames = [...]string{"all", "never used", "stale", "unrestricted"}
+
+// Model is the keys screen.
+type Model struct {
+	c      *common.Common
+	pod    client.Pod
+	KeyMap KeyMap
+	list   listing.Model[client.APIKey]
+	sort   Sort
+	quick  Quick
+	now    time.Time // the clock for "ago" and stale, set per frame
+
+	dialog   *confirm.Model // the delete confirmation, when open
+	deleting client.APIKey  // the key it is about
+	focusID  string         // a key to put the cursor on once loaded (focus.go)
+	width    int
+	height   int
+}
+
+// Columns of the table.
+var columns = []table.Column{
+	{Title: "name", Flex: 3, Min: 8},
+	{Title: "prefix", Width: 12},
+	{Title: "scope", Width: 5},
+	{Title: "permissions", Width: 12},
+	{Title: "created", Width: 10},
+	{Title: "last used", Width: 14},
+	{Title: "state", Width: 5},
+}
+
+// New makes the screen for pod.
+func New(c *common.Common, pod client.Pod) *Model {
+	api, podID, pageSize := c.API, pod.ID, c.Settings.PageSize
+	fetch := func(ctx context.Context, token string) ([]client.APIKey, string, error) {
+		page, err := api.ListKeys(ctx, podID, client.ListOptions{Limit: pageSize, PageToken: token})
+		// All keys of a page share the screen's pod id string, so 100,000
+		// keys do not carry 100,000 copies of it.
+		for i := range page.Keys {
+			if page.Keys[i].PodID == podID {
+				page.Keys[i].PodID = podID
+			}
+		}
+		return page.Keys, page.NextPageToken, err
+	}
+	m := &Model{c: c, pod: pod, KeyMap: DefaultKeyMap(), now: c.Now()}
+	m.KeyMap.New.SetEnabled(!c.Settings.ReadOnly)
+	m.KeyMap.Delete.SetEnabled(!c.Settings.ReadOnly)
+	m.list = listing.New(c, listing.Config[client.APIKey]{
+		Owner:   "keys/" + pod.ID,
+		Noun:    "keys",
+		Columns: columns,
+		Fetch:   fetch,
+		Match:   matchKey,
+	})
+	return m
+}
+
+func matchKey(k *client.APIKey, q match.Query) bool {
+	return q.In(k.Name) || q.In(k.Prefix) || q.In(k.ID)
+}
+
+// Init starts loading.
+func (m *Model) Init() tea.Cmd { return m.list.Reload() }
+
+// Pod is the pod the screen shows.
+func (m *Model) Pod() client.Pod { return m.pod }
+
+// List exposes the listing for tests and benchmarks.
+func (m *Model) List() *listing.Model[client.APIKey] { return &m.list }
+
+// SetSize sizes the table below the screen's one-line header.
+func (m *Model) SetSize(w, h int) {
+	m.width, m.height = w, h
+	m.list.SetSize(w, h-1)
+}
+
+// Title is the breadcrumb entry.
+func (m *Model) Title() string { return m.pod.Name }
+
+// CapturesInput is true while the filter or a dialog has focus.
+func (m *Model) CapturesInput() bool { return m.list.Filtering() || m.dialog != nil }
+
+// Status summarises the screen.
+func (m *Model) Status() string {
+	s := plural(m.list.Len(), "key") + " loaded"
+	if m.list.Complete() {
+		s = plural(m.list.Len(), "key")
+	}
+	return s
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+// ShortHelp is the footer.
+func (m *Model) ShortHelp() []key.Binding {
+	if m.dialog != nil {
+		return m.dialog.Bindings()
+	}
+	if m.list.Filtering() {
+		return []key.Binding{m.list.KeyMap.AcceptFilter, m.list.KeyMap.ClearFilter}
+	}
+	return []key.Binding{m.KeyMap.Open, m.KeyMap.New, m.KeyMap.Delete, m.list.KeyMap.Filter, m.sortBinding(), m.quickBinding(), m.KeyMap.Refresh}
+}
+
+// FullHelp is the ? page.
+func (m *Model) FullHelp() [][]key.Binding {
+	if m.dialog != nil {
+		return [][]key.Binding{m.dialog.Bindings()}
+	}
+	return [][]key.Binding{
+		{m.KeyMap.Open, m.KeyMap.New, m.KeyMap.Delete, m.list.KeyMap.Filter, m.sortBinding(), m.quickBinding(), m.KeyMap.Refresh},
+		m.list.Table.KeyMap.Bindings(),
+	}
+}
+
+func (m *Model) sortBinding() key.Binding {
+	b := m.KeyMap.Sort
+	b.SetHelp("s", "sort: "+sortNames[m.sort])
+	return b
+}
+
+func (m *Model) quickBinding() key.Binding {
+	b := m.KeyMap.Quick
+	b.SetHelp("f", "show: "+quickNames[m.quick])
+	return b
+}
+
+// Update handles the screen's keys, then the listing's.
+func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
+	if handled, cmd := m.updateActions(msg); handled {
+		return m, cmd
+	}
+	if k, ok := msg.(tea.KeyMsg); ok && !m.list.Filtering() {
+		switch {
+		case key.Matches(k, m.KeyMap.Open):
+			if sel, ok := m.list.Selected(); ok {
+				return m, common.Push(keydetail.New(m.c, m.pod, *sel))
+			}
+			return m, nil
+		case key.Matches(k, m.KeyMap.Sort):
+			m.SetSort((m.sort + 1) % sortCount)
+			return m, nil
+		case key.Matches(k, m.KeyMap.Quick):
+			m.SetQuick((m.quick + 1) % quickCount)
+			return m, nil
+		case key.Matches(k, m.KeyMap.Refresh):
+			return m, m.list.Reload()
+		}
+	}
+	var cmd tea.Cmd
+	m.list, cmd = m.list.Update(msg)
+	return m, tea.Batch(cmd, m.applyFocus(msg))
+}
+
+// SetSort changes the order of the table.
+func (m *Model) SetSort(s Sort) {
+	m.sort = s
+	m.list.SetOrder(lessFor(s))
+}
+
+func lessFor(s Sort) func(a, b *client.APIKey) bool {
+	switch s {
+	case ByLastUsed:
+		return func(a, b *client.APIKey) bool { return a.UsedAt.After(b.UsedAt) }
+	case ByLeastRecently:
+		return func(a, b *client.APIKey) bool { return a.UsedAt.Before(b.UsedAt) }
+	case ByName:
+		return func(a, b *client.APIKey) bool { return strings.ToLower(a.Name) < strings.ToLower(b.Name) }
+	}
+	return nil
+}
+
+// SetQuick changes the quick filter.
+func (m *Model) SetQuick(q Quick) {
+	m.quick = q
+	m.list.SetKeep(m.keepFor(q))
+}
+
+func (m *Model) keepFor(q Quick) func(*client.APIKey) bool {
+	switch q {
+	case NeverUsed:
+		return func(k *client.APIKey) bool { return k.NeverUsed() }
+	case Stale:
+		now := m.c.Now()
+		return func(k *client.APIKey) bool { return m.isStale(k, now) }
+	case UnrestrictedOnly:
+		return func(k *client.APIKey) bool { return k.Permissions.IsUnrestricted() }
+	}
+	return nil
+}
+
+// isStale: used, but not within the stale threshold.
+func (m *Model) isStale(k *client.APIKey, now time.Time) bool {
+	return !k.NeverUsed() && now.Sub(k.UsedAt) > time.Duration(m.c.Settings.StaleDays)*24*time.Hour
+}
+
+// View draws the header line and the table.
+func (m *Model) View() string {
+	if m.dialog != nil {
+		return confirm.Place(m.width, m.height, m.dialog.View(m.width))
+	}
+	m.now = m.c.Now()
+	head := m.c.Styles.MutedPaint.Apply("sort: " + sortNames[m.sort] + " · show: " + quickNames[m.quick] + " · stale after " + strconv.Itoa(m.c.Settings.StaleDays) + " days")
+	return head + "\n" + m.list.View(m.cell, m.paint)
+}
+
+func (m *Model) cell(k *client.APIKey, col int) string {
+	switch col {
+	case 0:
+		return k.Name
+	case 1:
+		return MaskPrefix(k.Prefix)
+	case 2:
+		return k.Scope()
+	case 3:
+		return k.Permissions.Summary()
+	case 4:
+		return format.Date(k.CreatedAt)
+	case 5:
+		return format.Ago(k.UsedAt, m.now)
+	case 6:
+		switch {
+		case k.NeverUsed():
+			return "never"
+		case m.isStale(k, m.now):
+			return "stale"
+		}
+	}
+	return ""
+}
+
+func (m *Model) paint(k *client.APIKey, col int) styles.Paint {
+	st := m.c.Styles
+	switch {
+	case col == 3 && k.Permissions.IsUnrestricted():
+		return st.WarningCell
+	case col >= 5 && k.NeverUsed():
+		return st.MutedRow
+	case col >= 5 && m.isStale(k, m.now):
+		return st.WarningCell
+	}
+	return styles.Paint{}
+}
+
+// MaskPrefix shows a key's prefix as the start of a longer secret.
+func MaskPrefix(p string) string {
+	if p == "" {
+		return ""
+	}
+	return p + "…"
+}

@@ -1,0 +1,197 @@
+// Package pods is the first screen: the organization's pods, paged from the
+// API, sortable newest/oldest by the server and filterable as you type.
+package pods
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/amkeys/amkeys/client"
+	"github.com/amkeys/amkeys/ui/audit"
+	"github.com/amkeys/amkeys/ui/common"
+	"github.com/amkeys/amkeys/ui/confirm"
+	"github.com/amkeys/amkeys/ui/format"
+	"github.com/amkeys/amkeys/ui/keys"
+	"github.com/amkeys/amkeys/ui/listing"
+	"github.com/amkeys/amkeys/ui/match"
+	"github.com/amkeys/amkeys/ui/styles"
+	"github.com/amkeys/amkeys/ui/table"
+)
+
+// KeyMap holds the screen's bindings.
+type KeyMap struct {
+	Open, Sort, Refresh, New, Delete, Audit key.Binding
+}
+
+// DefaultKeyMap returns the screen's bindings.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		Open:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open keys")),
+		Sort:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "newest/oldest")),
+		Refresh: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh")),
+		New:     key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new pod")),
+		Delete:  key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "delete pod")),
+		Audit:   key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "audit all keys")),
+	}
+}
+
+var columns = []table.Column{
+	{Title: "name", Flex: 3, Min: 8},
+	{Title: "pod id", Width: 36}, // a UUID, shown whole so it can be copied
+	{Title: "client id", Flex: 2, Min: 6},
+	{Title: "created", Width: 16},
+	{Title: "updated", Width: 16},
+}
+
+// Model is the pods screen.
+type Model struct {
+	c         *common.Common
+	KeyMap    KeyMap
+	list      listing.Model[client.Pod]
+	ascending bool
+
+	dialog   *confirm.Model // the delete confirmation, when open
+	deleting client.Pod     // the pod it is about
+	width    int
+	height   int
+}
+
+// New makes the screen; Init starts loading.
+func New(c *common.Common) *Model {
+	m := &Model{c: c, KeyMap: DefaultKeyMap()}
+	m.KeyMap.New.SetEnabled(!c.Settings.ReadOnly)
+	m.KeyMap.Delete.SetEnabled(!c.Settings.ReadOnly)
+	m.list = listing.New(c, listing.Config[client.Pod]{
+		Owner:   "pods",
+		Noun:    "pods",
+		Columns: columns,
+		Fetch:   m.fetcher(false),
+		Match: func(p *client.Pod, q match.Query) bool {
+			return q.In(p.Name) || q.In(p.ID) || q.In(p.ClientID)
+		},
+	})
+	return m
+}
+
+// fetcher builds the page loader from values, so that its goroutine never
+// reads the live model.
+func (m *Model) fetcher(ascending bool) listing.Fetch[client.Pod] {
+	api, size := m.c.API, m.c.Settings.PageSize
+	return func(ctx context.Context, token string) ([]client.Pod, string, error) {
+		page, err := api.ListPods(ctx, client.ListOptions{Limit: size, PageToken: token, Ascending: ascending})
+		return page.Pods, page.NextPageToken, err
+	}
+}
+
+// Init starts loading the first page.
+func (m *Model) Init() tea.Cmd { return m.list.Reload() }
+
+// List exposes the listing for tests.
+func (m *Model) List() *listing.Model[client.Pod] { return &m.list }
+
+// SetSize sizes the table below the one-line header.
+func (m *Model) SetSize(w, h int) {
+	m.width, m.height = w, h
+	m.list.SetSize(w, h-1)
+}
+
+// Title is the breadcrumb entry.
+func (m *Model) Title() string { return "pods" }
+
+// CapturesInput is true while the filter or a dialog has focus.
+func (m *Model) CapturesInput() bool { return m.list.Filtering() || m.dialog != nil }
+
+// Status summarises the screen.
+func (m *Model) Status() string {
+	n := strconv.Itoa(m.list.Len()) + " pods"
+	if !m.list.Complete() {
+		n += " loaded"
+	}
+	return n
+}
+
+// ShortHelp is the footer.
+func (m *Model) ShortHelp() []key.Binding {
+	if m.dialog != nil {
+		return m.dialog.Bindings()
+	}
+	if m.list.Filtering() {
+		return []key.Binding{m.list.KeyMap.AcceptFilter, m.list.KeyMap.ClearFilter}
+	}
+	return []key.Binding{m.KeyMap.Open, m.KeyMap.New, m.KeyMap.Delete, m.list.KeyMap.Filter, m.KeyMap.Sort, m.KeyMap.Refresh, m.KeyMap.Audit}
+}
+
+// FullHelp is the ? page.
+func (m *Model) FullHelp() [][]key.Binding {
+	if m.dialog != nil {
+		return [][]key.Binding{m.dialog.Bindings()}
+	}
+	return [][]key.Binding{
+		{m.KeyMap.Open, m.KeyMap.New, m.KeyMap.Delete, m.list.KeyMap.Filter, m.KeyMap.Sort, m.KeyMap.Refresh, m.KeyMap.Audit},
+		m.list.Table.KeyMap.Bindings(),
+	}
+}
+
+// Update handles the screen's keys, then the listing's.
+func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
+	if handled, cmd := m.updateActions(msg); handled {
+		return m, cmd
+	}
+	if k, ok := msg.(tea.KeyMsg); ok && !m.list.Filtering() {
+		switch {
+		case key.Matches(k, m.KeyMap.Open):
+			if p, ok := m.list.Selected(); ok {
+				return m, common.Push(keys.New(m.c, *p))
+			}
+			return m, nil
+		case key.Matches(k, m.KeyMap.Sort):
+			return m, m.SetAscending(!m.ascending)
+		case key.Matches(k, m.KeyMap.Refresh):
+			return m, m.list.Reload()
+		case key.Matches(k, m.KeyMap.Audit):
+			return m, common.Push(audit.New(m.c))
+		}
+	}
+	var cmd tea.Cmd
+	m.list, cmd = m.list.Update(msg)
+	return m, cmd
+}
+
+// SetAscending asks the server for the other order, from the first page.
+func (m *Model) SetAscending(asc bool) tea.Cmd {
+	m.ascending = asc
+	m.list.SetFetch(m.fetcher(asc))
+	return m.list.Reload()
+}
+
+// View draws the header line and the table.
+func (m *Model) View() string {
+	if m.dialog != nil {
+		return confirm.Place(m.width, m.height, m.dialog.View(m.width))
+	}
+	order := "newest first"
+	if m.ascending {
+		order = "oldest first"
+	}
+	head := m.c.Styles.MutedPaint.Apply("sort: " + order)
+	return head + "\n" + m.list.View(cell, func(*client.Pod, int) styles.Paint { return styles.Paint{} })
+}
+
+func cell(p *client.Pod, col int) string {
+	switch col {
+	case 0:
+		return p.Name
+	case 1:
+		return p.ID
+	case 2:
+		return p.ClientID
+	case 3:
+		return format.DateTime(p.CreatedAt)
+	case 4:
+		return format.DateTime(p.UpdatedAt)
+	}
+	return ""
+}
