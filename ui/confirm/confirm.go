@@ -1,0 +1,239 @@
+// Package confirm is the dialog between the user and anything that cannot be
+// undone: it says what will happen, starts on Cancel, and can make the user
+// type a name before it lets them go on. Screens embed it; while it is open
+// they give it every key and draw it instead of themselves.
+package confirm
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/amkeys/amkeys/ui/sanitize"
+	"github.com/amkeys/amkeys/ui/styles"
+)
+
+// Outcome is what the user decided.
+type Outcome int
+
+// The outcomes: still open, went on, backed out.
+const (
+	Pending Outcome = iota
+	Confirmed
+	Canceled
+)
+
+// Field is one labelled line; Value may be server text (it is sanitised).
+type Field struct{ Label, Value string }
+
+// Options describe a dialog.
+type Options struct {
+	Title  string
+	Fields []Field
+	// Notes are paragraphs under the fields, drawn as warnings.
+	Notes []string
+	// Confirm and Cancel label the buttons ("Delete", "Cancel").
+	Confirm, Cancel string
+	// Type, when not empty, must be typed exactly (spaces around it aside)
+	// before the dialog can be confirmed; TypeWhat names it ("the key's name").
+	Type, TypeWhat string
+}
+
+// KeyMap holds the dialog's bindings.
+type KeyMap struct {
+	Yes, No, Switch, Choose key.Binding
+}
+
+// DefaultKeyMap: y confirms, n or esc cancels, enter presses the chosen
+// button (Cancel at first), ←/→/tab choose.
+func DefaultKeyMap(confirmLabel string) KeyMap {
+	verb := strings.ToLower(confirmLabel)
+	return KeyMap{
+		Yes:    key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", verb)),
+		No:     key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n/esc", "cancel")),
+		Switch: key.NewBinding(key.WithKeys("left", "right", "tab", "shift+tab", "h", "l"), key.WithHelp("←/→", "choose")),
+		Choose: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "press button")),
+	}
+}
+
+// Model is an open dialog. Use New; methods have pointer receivers.
+type Model struct {
+	opts    Options
+	styles  styles.Styles
+	KeyMap  KeyMap
+	onYes   bool // the confirm button has focus (never at first)
+	input   textinput.Model
+	mistake bool // enter was pressed before the typed text matched
+}
+
+// New opens a dialog.
+func New(st styles.Styles, o Options) *Model {
+	if o.Cancel == "" {
+		o.Cancel = "Cancel"
+	}
+	if o.Confirm == "" {
+		o.Confirm = "OK"
+	}
+	m := &Model{opts: o, styles: st, KeyMap: DefaultKeyMap(o.Confirm)}
+	if o.Type != "" {
+		m.input = textinput.New()
+		m.input.Prompt = "> "
+		m.input.CharLimit = 512
+		m.input.Cursor.SetMode(cursor.CursorStatic)
+		m.input.Focus()
+		m.KeyMap.Yes.SetEnabled(false) // y is a letter of the name
+		m.KeyMap.Switch.SetEnabled(false)
+		m.KeyMap.No.SetKeys("esc")
+		m.KeyMap.No.SetHelp("esc", "cancel")
+		m.KeyMap.Choose.SetHelp("enter", strings.ToLower(o.Confirm))
+	}
+	return m
+}
+
+// Typing reports whether the dialog asks for a typed name.
+func (m *Model) Typing() bool { return m.opts.Type != "" }
+
+// Matches reports whether the typed text is the required one.
+func (m *Model) Matches() bool {
+	return m.Typing() && strings.TrimSpace(m.input.Value()) == strings.TrimSpace(m.opts.Type)
+}
+
+// Bindings are the dialog's keys for the help line.
+func (m *Model) Bindings() []key.Binding {
+	return []key.Binding{m.KeyMap.Yes, m.KeyMap.Choose, m.KeyMap.Switch, m.KeyMap.No}
+}
+
+// Update handles a key and reports the outcome. Other messages are ignored.
+func (m *Model) Update(msg tea.Msg) Outcome {
+	k, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return Pending
+	}
+	switch {
+	case k.Type == tea.KeyCtrlC || key.Matches(k, m.KeyMap.No):
+		return Canceled
+	case key.Matches(k, m.KeyMap.Yes):
+		return Confirmed
+	case key.Matches(k, m.KeyMap.Switch):
+		m.onYes = !m.onYes
+		return Pending
+	case key.Matches(k, m.KeyMap.Choose):
+		return m.choose()
+	}
+	if m.Typing() {
+		m.input, _ = m.input.Update(k)
+		m.mistake = false
+	}
+	return Pending
+}
+
+func (m *Model) choose() Outcome {
+	if m.Typing() {
+		if m.Matches() {
+			return Confirmed
+		}
+		m.mistake = true
+		return Pending
+	}
+	if m.onYes {
+		return Confirmed
+	}
+	return Canceled
+}
+
+// View draws the dialog box, at most width columns wide.
+func (m *Model) View(width int) string {
+	st := m.styles
+	inner := min(max(width-4, 20), 72)
+	var b strings.Builder
+	b.WriteString(st.Title.Render(sanitize.Truncate(m.opts.Title, inner)) + "\n")
+	if len(m.opts.Fields) > 0 {
+		b.WriteByte('\n')
+	}
+	for _, f := range m.opts.Fields {
+		label := padRight(f.Label, 13)
+		lines := sanitize.Lines(f.Value, max(inner-13, 1), 6)
+		if len(lines) == 0 {
+			lines = []string{""}
+		}
+		for i, l := range lines {
+			if i > 0 {
+				label = strings.Repeat(" ", 13)
+			}
+			b.WriteString(st.Label.Render(label) + l + "\n")
+		}
+	}
+	for _, n := range m.opts.Notes {
+		b.WriteByte('\n')
+		for _, l := range sanitize.Lines(n, inner, 6) {
+			b.WriteString(st.Warning.Render(l) + "\n")
+		}
+	}
+	if m.Typing() {
+		b.WriteString(m.typeView(inner))
+	}
+	b.WriteString("\n" + m.buttons())
+	return st.Dialog.Render(b.String())
+}
+
+func (m *Model) typeView(inner int) string {
+	st := m.styles
+	what := m.opts.TypeWhat
+	if what == "" {
+		what = "the name"
+	}
+	var b strings.Builder
+	b.WriteString("\n" + sanitize.Truncate("Type "+what+" to confirm:", inner) + "\n")
+	b.WriteString(st.Accent.Render(sanitize.Truncate(m.opts.Type, inner)) + "\n")
+	m.input.Width = max(inner-3, 1)
+	b.WriteString(m.input.View() + "\n")
+	switch {
+	case m.Matches():
+		b.WriteString(st.Muted.Render("matches: enter to "+strings.ToLower(m.opts.Confirm)) + "\n")
+	case m.mistake:
+		b.WriteString(st.Danger.Render("does not match yet") + "\n")
+	default:
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// buttons draws [> Cancel <] [  Delete  ]: the chosen one in arrows, so it
+// shows without colour too.
+func (m *Model) buttons() string {
+	btn := func(label string, chosen bool) string {
+		if chosen {
+			return m.styles.Accent.Render("[> " + label + " <]")
+		}
+		return "[  " + label + "  ]"
+	}
+	if m.Typing() {
+		yes := "[  " + m.opts.Confirm + "  ]"
+		if m.Matches() {
+			yes = m.styles.Danger.Render("[> " + m.opts.Confirm + " <]")
+		} else {
+			yes = m.styles.Muted.Render(yes)
+		}
+		return "[  " + m.opts.Cancel + "  ]   " + yes
+	}
+	return btn(m.opts.Cancel, !m.onYes) + "   " + btn(m.opts.Confirm, m.onYes)
+}
+
+// Place centres a dialog in a w×h area (the screen it covers).
+func Place(w, h int, dialog string) string {
+	if lipgloss.Height(dialog) >= h || lipgloss.Width(dialog) >= w {
+		return dialog
+	}
+	return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, dialog)
+}
+
+func padRight(s string, w int) string {
+	if n := sanitize.Width(s); n < w {
+		return s + strings.Repeat(" ", w-n)
+	}
+	return s + " "
+}

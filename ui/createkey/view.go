@@ -1,0 +1,163 @@
+package createkey
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/amkeys/amkeys/ui/confirm"
+	"github.com/amkeys/amkeys/ui/sanitize"
+)
+
+const labelWidth = 13
+
+// layout is where things are drawn, shared by View and the mouse.
+type layout struct {
+	messages               []string // sanitised, wrapped lines under the title
+	nameY, accessY, listY  int
+	listH, submitY, height int
+}
+
+// maxMessageLines bounds the problem box so that the form stays usable.
+const maxMessageLines = 7
+
+// layout places the parts for the current state and fits the checklist
+// into the rows left for it (messages come and go).
+func (m *Model) layout() layout {
+	w := max(m.width, 20)
+	var msgs []string
+	for _, p := range m.problem {
+		msgs = append(msgs, sanitize.Lines(p, w, maxMessageLines)...)
+	}
+	if m.info != "" {
+		msgs = append(msgs, sanitize.Lines(m.info, w, 3)...)
+	}
+	if len(msgs) > maxMessageLines {
+		msgs = append(msgs[:maxMessageLines-1], "…")
+	}
+	l := layout{messages: msgs}
+	l.nameY = 2 // title, blank
+	if len(msgs) > 0 {
+		l.nameY = 1 + len(msgs) + 1 // title, messages, blank
+	}
+	l.accessY = l.nameY + 3 // name, its hint, blank
+	l.listY = l.accessY + 4
+	// below the list: the submit line
+	l.listH = max(m.height-l.listY-2, 3)
+	l.submitY = l.listY + l.listH + 1
+	l.height = l.submitY + 1
+	m.list.setHeight(l.listH)
+	return l
+}
+
+// View draws the form, or the dialog or picker over it.
+func (m *Model) View() string {
+	if m.dialog != nil {
+		return confirm.Place(m.width, m.height, m.dialog.View(m.width))
+	}
+	if m.picker != nil {
+		return confirm.Place(m.width, m.height, m.picker.view(m.width, m.height, m.c.Styles))
+	}
+	st := m.c.Styles
+	w := max(m.width, 20)
+	lay := m.layout()
+	lines := make([]string, lay.height)
+	lines[0] = st.Title.Render(sanitize.Truncate("New API key in pod "+m.pod.Name, w))
+	for i, msg := range lay.messages {
+		if len(m.problem) > 0 {
+			msg = st.Danger.Render(msg)
+		}
+		lines[1+i] = msg
+	}
+	lines[lay.nameY] = m.label("Name", fieldName) + m.name.View()
+	lines[lay.nameY+1] = strings.Repeat(" ", labelWidth) + m.nameHint()
+	lines[lay.accessY] = m.label("Access", fieldAccess) + m.radio(true, "Unrestricted (full access within this pod)")
+	lines[lay.accessY+1] = strings.Repeat(" ", labelWidth) + m.radio(false, "Restricted: only what you tick")
+	lines[lay.listY-1] = m.listHeader()
+	if m.unrestricted {
+		warn := sanitize.Lines("An unrestricted key can do everything within pod "+m.pod.Name+
+			": read, send and delete mail, change inboxes and domains, and create and delete other API keys."+
+			" Choose Restricted to give it only what it needs.", w-2, lay.listH)
+		for i, l := range warn {
+			lines[lay.listY+i] = "  " + st.Warning.Render(l)
+		}
+	} else {
+		for i, l := range strings.Split(m.list.view(m.perms, m.focus == fieldList, w, st), "\n") {
+			lines[lay.listY+i] = l
+		}
+	}
+	lines[lay.submitY] = m.submitButton()
+	return strings.Join(lines, "\n")
+}
+
+func (m *Model) label(text string, f field) string {
+	l := text + strings.Repeat(" ", labelWidth-len(text))
+	if m.focus == f {
+		return m.c.Styles.Accent.Render(l)
+	}
+	return m.c.Styles.Label.Render(l)
+}
+
+func (m *Model) nameHint() string {
+	if m.nameErr != "" {
+		return m.c.Styles.Danger.Render(sanitize.Truncate(m.nameErr, max(m.width-labelWidth, 1)))
+	}
+	return m.c.Styles.Muted.Render("1 to " + strconv.Itoa(MaxName) + " characters")
+}
+
+func (m *Model) radio(unrestricted bool, text string) string {
+	dot := "( ) "
+	if m.unrestricted == unrestricted {
+		dot = "(•) "
+	}
+	mark := "  "
+	if m.focus == fieldAccess && m.accessAt == unrestricted {
+		mark = "› "
+	}
+	line := mark + dot + text
+	if m.focus == fieldAccess && m.accessAt == unrestricted {
+		return m.c.Styles.SelectedRow.Apply(line)
+	}
+	return line
+}
+
+func (m *Model) listHeader() string {
+	st := m.c.Styles
+	if m.unrestricted {
+		return m.label("Permissions", fieldList) + st.Warning.Render("all, including any the API adds later")
+	}
+	s := m.perms.Summary() + " ticked"
+	if risky := m.riskyTicked(); len(risky) > 0 {
+		s += " · " + strconv.Itoa(len(risky)) + " risky"
+	}
+	above, below := m.list.hidden()
+	if above > 0 {
+		s += " · ↑ " + strconv.Itoa(above) + " more"
+	}
+	if below > 0 {
+		s += " · ↓ " + strconv.Itoa(below) + " more"
+	}
+	return m.label("Permissions", fieldList) + s
+}
+
+func (m *Model) submitButton() string {
+	if m.pending != 0 {
+		return m.c.Styles.Muted.Render("  creating the key…")
+	}
+	if m.focus == fieldSubmit {
+		return m.c.Styles.Accent.Render("[> Review and create <]") + m.c.Styles.Muted.Render("  enter")
+	}
+	return "[  Review and create  ]" + m.c.Styles.Muted.Render("  ctrl+s")
+}
+
+// riskyTicked lists the ticked permissions the catalogue marks as risky.
+func (m *Model) riskyTicked() []string {
+	var out []string
+	for _, g := range m.list.groups {
+		for _, p := range g.Permissions {
+			if p.Risky && m.perms.Has(p.Name) {
+				out = append(out, p.Name)
+			}
+		}
+	}
+	return out
+}

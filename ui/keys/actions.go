@@ -1,0 +1,146 @@
+package keys
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/amkeys/amkeys/client"
+	"github.com/amkeys/amkeys/ui/common"
+	"github.com/amkeys/amkeys/ui/confirm"
+	"github.com/amkeys/amkeys/ui/createkey"
+	"github.com/amkeys/amkeys/ui/format"
+	"github.com/amkeys/amkeys/ui/sanitize"
+)
+
+// RecentUse is how recently a key must have been used for its delete to
+// need the typed name.
+const RecentUse = 24 * time.Hour
+
+// deletedMsg is the answer to a delete, for the keys screen of its pod.
+type deletedMsg struct {
+	podID, keyID, name string
+	err                error
+}
+
+// updateActions handles the create and delete keys, the open dialog and
+// their results; handled is false for everything else.
+func (m *Model) updateActions(msg tea.Msg) (handled bool, cmd tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		if m.dialog != nil {
+			return true, m.updateDialog(msg)
+		}
+		if m.list.Filtering() {
+			return false, nil
+		}
+		switch {
+		case key.Matches(msg, m.KeyMap.New):
+			// The form reads the loaded keys in its Update, on this same
+			// goroutine, for "same as key…".
+			loaded := func() []client.APIKey { return m.list.Items() }
+			return true, common.Push(createkey.New(m.c, m.pod, loaded))
+		case key.Matches(msg, m.KeyMap.Delete):
+			if sel, ok := m.list.Selected(); ok {
+				m.askDelete(*sel)
+			}
+			return true, nil
+		}
+	case deletedMsg:
+		if msg.podID == m.pod.ID {
+			return true, m.onDeleted(msg)
+		}
+	case createkey.CreatedMsg:
+		if msg.PodID == m.pod.ID {
+			m.list.Prepend(msg.Key)
+			return true, nil
+		}
+	case createkey.StaleMsg:
+		if msg.PodID == m.pod.ID {
+			return true, m.list.Reload()
+		}
+	}
+	return false, nil
+}
+
+// askDelete opens the dialog; a key used in the last day, or the key amkeys
+// runs with, needs its name typed.
+func (m *Model) askDelete(k client.APIKey) {
+	now := m.c.Now()
+	last := "never"
+	if !k.NeverUsed() {
+		last = format.Ago(k.UsedAt, now) + " (" + format.Exact(k.UsedAt) + ")"
+	}
+	o := confirm.Options{
+		Title: "Delete this API key?",
+		Fields: []confirm.Field{
+			{Label: "name", Value: k.Name},
+			{Label: "prefix", Value: MaskPrefix(k.Prefix)},
+			{Label: "scope", Value: k.Scope() + " (" + m.pod.Name + ")"},
+			{Label: "permissions", Value: k.Permissions.Summary()},
+			{Label: "last used", Value: last},
+		},
+		Notes:   []string{"Anything using this key stops working at once. This cannot be undone."},
+		Confirm: "Delete",
+	}
+	own := m.c.Settings.OwnKeyPrefix != "" && k.Prefix == m.c.Settings.OwnKeyPrefix
+	recent := !k.NeverUsed() && now.Sub(k.UsedAt) < RecentUse
+	switch {
+	case own:
+		o.Notes = append(o.Notes, "This is the key amkeys itself runs with: once it is deleted, amkeys can do nothing more until you give it another key.")
+	case recent:
+		o.Notes = append(o.Notes, "This key was used "+format.Ago(k.UsedAt, now)+": something may still depend on it.")
+	}
+	if own || recent {
+		o.Type, o.TypeWhat = typeable(k.Name, k.Prefix, "the key's name", "the key's prefix (its name cannot be typed)")
+	}
+	m.deleting = k
+	m.dialog = confirm.New(m.c.Styles, o)
+}
+
+// typeable picks what the user must type: the name, unless it is blank or
+// holds characters nobody can type; then the fallback.
+func typeable(name, fallback, what, fallbackWhat string) (string, string) {
+	if strings.TrimSpace(name) != "" && !sanitize.HasControl(name) && len(name) <= 256 {
+		return name, what
+	}
+	return fallback, fallbackWhat
+}
+
+func (m *Model) updateDialog(k tea.KeyMsg) tea.Cmd {
+	switch m.dialog.Update(k) {
+	case confirm.Canceled:
+		m.dialog = nil
+	case confirm.Confirmed:
+		m.dialog = nil
+		return m.deleteCmd(m.deleting)
+	}
+	return nil
+}
+
+func (m *Model) deleteCmd(k client.APIKey) tea.Cmd {
+	api, ctx, podID, keyID, name := m.c.API, m.c.Ctx, m.pod.ID, k.ID, k.Name
+	return func() tea.Msg {
+		rctx, cancel := context.WithTimeout(ctx, common.RequestTimeout)
+		defer cancel()
+		err := api.DeleteKey(rctx, podID, keyID)
+		return deletedMsg{podID: podID, keyID: keyID, name: name, err: err}
+	}
+}
+
+// onDeleted drops the row; a 404 means someone else was quicker.
+func (m *Model) onDeleted(msg deletedMsg) tea.Cmd {
+	name := sanitize.Truncate(msg.name, 60)
+	switch {
+	case msg.err == nil:
+		m.list.Remove(func(k *client.APIKey) bool { return k.ID == msg.keyID })
+		return common.Notify("Deleted key " + name)
+	case client.IsNotFound(msg.err):
+		m.list.Remove(func(k *client.APIKey) bool { return k.ID == msg.keyID })
+		return common.Notify("Key " + name + " was already gone; removed it from the list")
+	}
+	return common.Fail("deleting key "+name, msg.err)
+}

@@ -1,0 +1,113 @@
+package pods
+
+import (
+	"context"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/amkeys/amkeys/client"
+	"github.com/amkeys/amkeys/ui/common"
+	"github.com/amkeys/amkeys/ui/confirm"
+	"github.com/amkeys/amkeys/ui/createpod"
+	"github.com/amkeys/amkeys/ui/format"
+	"github.com/amkeys/amkeys/ui/sanitize"
+)
+
+// deletedMsg is the answer to a pod's delete.
+type deletedMsg struct {
+	podID, name string
+	err         error
+}
+
+// updateActions handles n and d, the open dialog and their results;
+// handled is false for everything else.
+func (m *Model) updateActions(msg tea.Msg) (handled bool, cmd tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		if m.dialog != nil {
+			return true, m.updateDialog(msg)
+		}
+		if m.list.Filtering() {
+			return false, nil
+		}
+		switch {
+		case key.Matches(msg, m.KeyMap.New):
+			return true, common.Push(createpod.New(m.c))
+		case key.Matches(msg, m.KeyMap.Delete):
+			if p, ok := m.list.Selected(); ok {
+				m.askDelete(*p)
+			}
+			return true, nil
+		}
+	case deletedMsg:
+		return true, m.onDeleted(msg)
+	case createpod.CreatedMsg:
+		return true, m.onCreated(msg.Pod)
+	}
+	return false, nil
+}
+
+// askDelete always needs the pod's name typed: its keys go with it.
+func (m *Model) askDelete(p client.Pod) {
+	o := confirm.Options{
+		Title: "Delete this pod and all of its API keys?",
+		Fields: []confirm.Field{
+			{Label: "name", Value: p.Name},
+			{Label: "pod id", Value: p.ID},
+			{Label: "client id", Value: p.ClientID},
+			{Label: "created", Value: format.Exact(p.CreatedAt)},
+		},
+		Notes:   []string{"Every API key of this pod is deleted with it, and everything using those keys stops working at once. This cannot be undone."},
+		Confirm: "Delete pod",
+	}
+	o.Type, o.TypeWhat = p.Name, "the pod's name"
+	if strings.TrimSpace(p.Name) == "" || sanitize.HasControl(p.Name) || len(p.Name) > 256 {
+		o.Type, o.TypeWhat = p.ID, "the pod's id (its name cannot be typed)"
+	}
+	m.deleting = p
+	m.dialog = confirm.New(m.c.Styles, o)
+}
+
+func (m *Model) updateDialog(k tea.KeyMsg) tea.Cmd {
+	switch m.dialog.Update(k) {
+	case confirm.Canceled:
+		m.dialog = nil
+	case confirm.Confirmed:
+		m.dialog = nil
+		api, ctx, id, name := m.c.API, m.c.Ctx, m.deleting.ID, m.deleting.Name
+		return func() tea.Msg {
+			rctx, cancel := context.WithTimeout(ctx, common.RequestTimeout)
+			defer cancel()
+			return deletedMsg{podID: id, name: name, err: api.DeletePod(rctx, id)}
+		}
+	}
+	return nil
+}
+
+func (m *Model) onDeleted(msg deletedMsg) tea.Cmd {
+	name := sanitize.Truncate(msg.name, 60)
+	drop := func(p *client.Pod) bool { return p.ID == msg.podID }
+	switch {
+	case msg.err == nil:
+		m.list.Remove(drop)
+		return common.Notify("Deleted pod " + name + " and its keys")
+	case client.IsNotFound(msg.err):
+		m.list.Remove(drop)
+		return common.Notify("Pod " + name + " was already gone; removed it from the list")
+	}
+	return common.Fail("deleting pod "+name, msg.err)
+}
+
+// onCreated shows the new pod first. A client id the API already knew
+// returns that pod: it is moved, not doubled.
+func (m *Model) onCreated(p client.Pod) tea.Cmd {
+	existed := m.list.Remove(func(q *client.Pod) bool { return q.ID == p.ID }) > 0
+	m.list.Prepend(p)
+	name := sanitize.Truncate(p.Name, 60)
+	if existed {
+		return common.Notify("A pod with that client id already exists: " + name)
+	}
+	return common.Notify("Created pod " + name)
+}

@@ -1,0 +1,319 @@
+// Package secret is the screen that shows a new key's secret, the only time
+// it exists outside the server: masked unless the user reveals it, copied on
+// request, and forgotten when the user leaves, which they must confirm.
+package secret
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/amkeys/amkeys/client"
+	"github.com/amkeys/amkeys/ui/clip"
+	"github.com/amkeys/amkeys/ui/common"
+	"github.com/amkeys/amkeys/ui/confirm"
+	"github.com/amkeys/amkeys/ui/sanitize"
+)
+
+// Mask stands for the hidden part of a secret.
+const Mask = "••••••••"
+
+// KeyMap holds the screen's bindings.
+type KeyMap struct {
+	Copy, Reveal key.Binding
+}
+
+// DefaultKeyMap: c copies, v reveals and hides.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		Copy:   key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy")),
+		Reveal: key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "reveal")),
+	}
+}
+
+// leaving says where the user goes once they confirm: back, or out.
+type leaving int
+
+const (
+	goBack leaving = iota + 1
+	goQuit
+)
+
+type tickMsg struct {
+	screen int
+	at     time.Time
+}
+
+// Model is the secret screen.
+type Model struct {
+	c      *common.Common
+	id     int
+	pod    client.Pod
+	key    client.APIKey // the key without its secret
+	secret string        // emptied when the user leaves
+	KeyMap KeyMap
+
+	revealed bool
+	copying  bool
+	copyMsg  string       // the last copy's outcome, for the user
+	receipt  clip.Receipt // the last copy, to count down to its clear
+	clearMsg string       // the clear's outcome, once it happened
+	now      time.Time    // the time of the last countdown tick
+	ticking  bool
+
+	dialog *confirm.Model
+	leave  leaving
+	width  int
+	height int
+}
+
+// New makes the screen for a key just created in pod.
+func New(c *common.Common, pod client.Pod, created client.CreatedAPIKey) *Model {
+	m := &Model{c: c, id: c.NextRequestID(), pod: pod, key: created.APIKey, secret: created.Secret, KeyMap: DefaultKeyMap()}
+	m.KeyMap.Copy.SetEnabled(c.Clipboard != nil)
+	return m
+}
+
+// Init does nothing.
+func (m *Model) Init() tea.Cmd { return nil }
+
+// Title is the breadcrumb entry.
+func (m *Model) Title() string { return "new key " + m.key.Name }
+
+// Status summarises the screen.
+func (m *Model) Status() string { return "the secret is shown only once" }
+
+// CapturesInput is true while the leave dialog is open, so that esc and q
+// answer it.
+func (m *Model) CapturesInput() bool { return m.dialog != nil }
+
+// GuardQuit takes over esc, q and ctrl+c while the secret is on screen.
+func (m *Model) GuardQuit() bool { return m.secret != "" }
+
+// Held reports whether the screen still holds the secret (for tests).
+func (m *Model) Held() bool { return m.secret != "" }
+
+// SetSize records the area.
+func (m *Model) SetSize(w, h int) { m.width, m.height = w, h }
+
+// ShortHelp is the footer.
+func (m *Model) ShortHelp() []key.Binding {
+	if m.dialog != nil {
+		return m.dialog.Bindings()
+	}
+	return []key.Binding{m.KeyMap.Copy, m.revealBinding()}
+}
+
+// FullHelp is the ? page.
+func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }
+
+func (m *Model) revealBinding() key.Binding {
+	b := m.KeyMap.Reveal
+	if m.revealed {
+		b.SetHelp("v", "hide")
+	}
+	return b
+}
+
+// Update handles keys, the copy's result and the countdown.
+func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		return m, m.updateKey(msg)
+	case CopiedMsg:
+		if msg.Screen != m.id {
+			return m, nil
+		}
+		return m, m.copied(msg)
+	case ClearedMsg:
+		if msg.Receipt == m.receipt && m.receipt.Clearable() {
+			m.clearMsg = msg.Result.Message
+		}
+		return m, nil
+	case tickMsg:
+		if msg.screen != m.id {
+			return m, nil
+		}
+		m.now = msg.at
+		return m, m.tick()
+	}
+	return m, nil
+}
+
+func (m *Model) updateKey(k tea.KeyMsg) tea.Cmd {
+	if m.dialog != nil {
+		switch m.dialog.Update(k) {
+		case confirm.Confirmed:
+			return m.forget()
+		case confirm.Canceled:
+			m.dialog = nil
+		}
+		return nil
+	}
+	switch {
+	case key.Matches(k, m.KeyMap.Copy):
+		return m.copy()
+	case key.Matches(k, m.KeyMap.Reveal):
+		m.revealed = !m.revealed
+	case k.Type == tea.KeyEsc:
+		m.askToLeave(goBack)
+	case k.String() == "q" || k.Type == tea.KeyCtrlC:
+		m.askToLeave(goQuit)
+	}
+	return nil
+}
+
+func (m *Model) askToLeave(to leaving) {
+	m.leave = to
+	verb := "Leave"
+	if to == goQuit {
+		verb = "Quit"
+	}
+	m.dialog = confirm.New(m.c.Styles, confirm.Options{
+		Title:   "Have you stored the secret? It cannot be shown again.",
+		Notes:   []string{"Once you leave, amkeys forgets the secret and nobody can show it again: if it is lost, delete the key and create a new one."},
+		Confirm: verb,
+		Cancel:  "Stay",
+	})
+	m.dialog.KeyMap.Yes.SetHelp("y", strings.ToLower(verb)+": I stored it")
+}
+
+// forget drops the secret, then leaves.
+func (m *Model) forget() tea.Cmd {
+	m.secret, m.revealed, m.dialog = "", false, nil
+	if m.leave == goQuit {
+		return common.Quit
+	}
+	return common.Pop
+}
+
+func (m *Model) copy() tea.Cmd {
+	if m.copying || m.secret == "" {
+		return nil
+	}
+	m.copying = true
+	m.copyMsg = "Copying…"
+	copier, secret, id, ctx := m.c.Clipboard, m.secret, m.id, m.c.Ctx
+	return func() tea.Msg {
+		res, rcpt := copier.Copy(ctx, secret)
+		return CopiedMsg{Screen: id, Result: res, Receipt: rcpt}
+	}
+}
+
+func (m *Model) copied(msg CopiedMsg) tea.Cmd {
+	m.copying = false
+	m.copyMsg = msg.Result.Message
+	if !msg.Receipt.Clearable() {
+		return nil
+	}
+	m.receipt, m.clearMsg, m.now = msg.Receipt, "", msg.Receipt.CopiedAt
+	if msg.Receipt.ClearAt.IsZero() || m.ticking {
+		return nil
+	}
+	m.ticking = true
+	return m.nextTick()
+}
+
+// tick keeps the countdown going until the clear happened.
+func (m *Model) tick() tea.Cmd {
+	if m.clearMsg != "" || m.secret == "" || !m.now.Before(m.receipt.ClearAt) {
+		m.ticking = false
+		return nil
+	}
+	return m.nextTick()
+}
+
+func (m *Model) nextTick() tea.Cmd {
+	id := m.id
+	return tea.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg{screen: id, at: t} })
+}
+
+// View draws the key, the masked or revealed secret and the clipboard state.
+func (m *Model) View() string {
+	if m.dialog != nil {
+		return confirm.Place(m.width, m.height, m.dialog.View(m.width))
+	}
+	st := m.c.Styles
+	w := max(m.width, 20)
+	var b strings.Builder
+	b.WriteString(st.Success.Render("Key created.") + " " + "This is the only time its secret is shown.\n\n")
+	field := func(label, value string) {
+		b.WriteString(st.Label.Render(padRight(label, 13)) + sanitize.Truncate(value, w-13) + "\n")
+	}
+	field("name", m.key.Name)
+	field("prefix", m.key.Prefix+"…")
+	field("pod", m.pod.Name)
+	field("permissions", permissionText(m.key.Permissions))
+	b.WriteByte('\n')
+	b.WriteString(st.Label.Render(padRight("secret", 13)))
+	if m.revealed {
+		b.WriteString(m.revealedView(w-13) + "\n")
+	} else {
+		b.WriteString(st.Accent.Render(Masked(m.key.Prefix)) + "   " + st.Muted.Render("(v reveals it)") + "\n")
+	}
+	b.WriteByte('\n')
+	for _, l := range m.clipboardLines() {
+		for _, wrapped := range sanitize.Lines(l, w, 3) {
+			b.WriteString(wrapped + "\n")
+		}
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// Masked is how a secret shows while hidden: its public prefix and dots.
+func Masked(prefix string) string {
+	return sanitize.Truncate(prefix, 24) + Mask
+}
+
+// revealedView shows the secret, sanitised (it is server text too) and
+// wrapped onto as many lines as it needs.
+func (m *Model) revealedView(width int) string {
+	lines := strings.Split(ansi.Hardwrap(sanitize.Text(m.secret), max(width, 8), false), "\n")
+	return strings.Join(lines, "\n"+strings.Repeat(" ", 13))
+}
+
+func (m *Model) clipboardLines() []string {
+	var out []string
+	if m.copyMsg != "" {
+		out = append(out, m.copyMsg)
+	}
+	switch {
+	case m.clearMsg != "":
+		out = append(out, m.clearMsg)
+	case m.receipt.Clearable() && !m.receipt.ClearAt.IsZero():
+		left := m.receipt.ClearAt.Sub(m.now)
+		secs := int((left + time.Second - 1) / time.Second)
+		out = append(out, "Clipboard clears in "+strconv.Itoa(max(secs, 0))+"s if it still holds the key.")
+	case m.c.Clipboard == nil:
+		out = append(out, "No clipboard is available: press v to reveal the secret and copy it by hand.")
+	}
+	return out
+}
+
+func permissionText(p client.Permissions) string {
+	if p.IsUnrestricted() {
+		return "UNRESTRICTED: full access within this pod"
+	}
+	names := p.Names()
+	if len(names) == 0 {
+		return p.Summary() + ": none"
+	}
+	return p.Summary() + ": " + strings.Join(names, ", ")
+}
+
+// Ensure Model is a Screen and guards quitting.
+var (
+	_ common.Screen    = (*Model)(nil)
+	_ common.QuitGuard = (*Model)(nil)
+)
+
+func padRight(s string, w int) string {
+	if n := sanitize.Width(s); n < w {
+		return s + strings.Repeat(" ", w-n)
+	}
+	return s + " "
+}

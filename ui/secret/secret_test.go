@@ -1,0 +1,251 @@
+package secret_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/amkeys/amkeys/client"
+	"github.com/amkeys/amkeys/ui/clip"
+	"github.com/amkeys/amkeys/ui/common"
+	"github.com/amkeys/amkeys/ui/secret"
+	"github.com/amkeys/amkeys/ui/uitest"
+)
+
+const theSecret = "am_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"
+
+var pod = client.Pod{ID: "pod-1", Name: "Acme Support"}
+
+func created() client.CreatedAPIKey {
+	return client.CreatedAPIKey{
+		APIKey: client.APIKey{ID: "key-1", Prefix: "am_AbCd", Name: "support-reader", PodID: pod.ID,
+			CreatedAt: uitest.Clock, Permissions: client.Restricted("inbox_read", "message_read")},
+		Secret: theSecret,
+	}
+}
+
+// newScreen makes the screen with a fake clipboard that clears after clearAfter.
+func newScreen(t *testing.T, clearAfter time.Duration) (*secret.Model, *clip.Fake, *common.Common) {
+	t.Helper()
+	fake := clip.NewFake()
+	t.Cleanup(fake.Release)
+	c := uitest.NewCommon(t, uitest.NewFakeAPI(pod.ID, 0))
+	c.Clipboard = clip.New(fake, nil, clip.Options{ClearAfter: clearAfter})
+	m := secret.New(c, pod, created())
+	m.SetSize(100, 25)
+	return m, fake, c
+}
+
+func press(m *secret.Model, k string) tea.Cmd {
+	_, cmd := m.Update(uitest.Key(k))
+	return cmd
+}
+
+// one runs cmd and returns its single message.
+func one(t *testing.T, cmd tea.Cmd) tea.Msg {
+	t.Helper()
+	msgs := uitest.Collect(cmd, 5*time.Second)
+	if len(msgs) != 1 {
+		t.Fatalf("want one message, got %#v", msgs)
+	}
+	return msgs[0]
+}
+
+func TestSecretIsMaskedUntilRevealed(t *testing.T) {
+	m, _, _ := newScreen(t, 0)
+	v := uitest.Plain(m.View())
+	if strings.Contains(v, theSecret) || !strings.Contains(v, "am_AbCd••••••••") {
+		t.Fatalf("want the masked secret only:\n%s", v)
+	}
+	for _, want := range []string{"support-reader", "2 of 36: inbox_read, message_read", "only time"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("missing %q:\n%s", want, v)
+		}
+	}
+	press(m, "v")
+	if v := uitest.Plain(m.View()); !strings.Contains(v, theSecret) {
+		t.Fatalf("v did not reveal the secret:\n%s", v)
+	}
+	press(m, "v")
+	if v := uitest.Plain(m.View()); strings.Contains(v, theSecret) {
+		t.Fatalf("v again did not hide it:\n%s", v)
+	}
+}
+
+func TestCopyPutsTheSecretOnTheClipboardAndCountsDown(t *testing.T) {
+	m, fake, _ := newScreen(t, 30*time.Second)
+	msg := one(t, press(m, "c"))
+	if got := fake.Content(); got != theSecret {
+		t.Fatalf("clipboard holds %q, want the secret", got)
+	}
+	copied, ok := msg.(secret.CopiedMsg)
+	if !ok || copied.Result.Method != clip.Native || !copied.Result.Confirmed {
+		t.Fatalf("copy result %#v", msg)
+	}
+	_, tick := m.Update(copied)
+	if tick == nil {
+		t.Fatal("no countdown tick started")
+	}
+	v := uitest.Plain(m.View())
+	for _, want := range []string{"Copied the key to the clipboard", "Clipboard clears in 30s"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("missing %q:\n%s", want, v)
+		}
+	}
+	if strings.Contains(v, theSecret) {
+		t.Errorf("copying revealed the secret:\n%s", v)
+	}
+}
+
+func TestJanitorClearsOnlyWhatItCopied(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		replaced  string // another program's copy in between
+		wantAfter string
+		wantDone  func(clip.ClearResult) bool
+	}{
+		{"unchanged", "", "", func(r clip.ClearResult) bool { return r.Cleared }},
+		{"replaced", "someone else's text", "someone else's text", func(r clip.ClearResult) bool { return r.LeftAlone }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m, fake, c := newScreen(t, 20*time.Millisecond)
+			j := secret.NewJanitor(c.Clipboard)
+			copied := one(t, press(m, "c")).(secret.CopiedMsg)
+			m.Update(copied)
+			if tc.replaced != "" {
+				fake.Set(tc.replaced)
+			}
+			due := one(t, j.Update(copied)) // the tick, after 20 ms
+			cleared, ok := one(t, j.Update(due)).(secret.ClearedMsg)
+			if !ok || !tc.wantDone(cleared.Result) {
+				t.Fatalf("clear result %#v", cleared)
+			}
+			if got := fake.Content(); got != tc.wantAfter {
+				t.Fatalf("clipboard holds %q, want %q", got, tc.wantAfter)
+			}
+			if _, ok := one(t, j.Update(cleared)).(common.NoticeMsg); !ok {
+				t.Error("the clear was not reported")
+			}
+			m.Update(cleared)
+			if v := uitest.Plain(m.View()); !strings.Contains(v, cleared.Result.Message) {
+				t.Errorf("the screen does not say what happened:\n%s", v)
+			}
+			if j.Pending() {
+				t.Error("janitor still holds a receipt after the clear")
+			}
+		})
+	}
+}
+
+func TestJanitorClearsOnQuitAndNeverWhenConfiguredSo(t *testing.T) {
+	m, fake, c := newScreen(t, 0) // 0 = never clear by time
+	j := secret.NewJanitor(c.Clipboard)
+	if cmd := j.Update(one(t, press(m, "c"))); cmd != nil {
+		t.Fatal("a clear was scheduled although ClearAfter is 0")
+	}
+	if v := uitest.Plain(m.View()); strings.Contains(v, "clears in") {
+		t.Errorf("countdown shown although the clipboard is never cleared:\n%s", v)
+	}
+	uitest.Collect(j.ClearOnQuit(), 5*time.Second)
+	if got := fake.Content(); got != "" {
+		t.Fatalf("quit left %q on the clipboard", got)
+	}
+	if j.ClearOnQuit() != nil || j.Clear(c.Ctx) != "" {
+		t.Error("a second clear on quit was not a no-op")
+	}
+}
+
+func TestLeavingAsksAndDefaultsToStaying(t *testing.T) {
+	m, _, _ := newScreen(t, 0)
+	if !m.GuardQuit() {
+		t.Fatal("the screen does not guard quitting while it holds the secret")
+	}
+	press(m, "v")
+	for _, k := range []string{"esc", "q", "ctrl+c"} {
+		press(m, k)
+		if v := uitest.Plain(m.View()); !strings.Contains(v, "Have you stored the secret? It cannot be shown again.") {
+			t.Fatalf("%s did not ask:\n%s", k, v)
+		}
+		if !m.CapturesInput() {
+			t.Fatal("the question does not capture esc and q")
+		}
+		if cmd := press(m, "enter"); cmd != nil || !m.Held() {
+			t.Fatalf("%s then enter left the screen", k)
+		}
+	}
+	press(m, "esc")
+	if cmd := press(m, "y"); cmd == nil {
+		t.Fatal("y did not leave")
+	} else if _, ok := cmd().(common.PopMsg); !ok {
+		t.Fatalf("esc then y: %T, want PopMsg", cmd())
+	}
+	if m.Held() || m.GuardQuit() || strings.Contains(m.View(), theSecret) {
+		t.Fatal("the screen kept the secret after leaving")
+	}
+}
+
+func TestQuitFromTheSecretScreenQuitsAfterYes(t *testing.T) {
+	m, _, _ := newScreen(t, 0)
+	press(m, "q")
+	cmd := press(m, "y")
+	if cmd == nil {
+		t.Fatal("no command")
+	}
+	if _, ok := cmd().(common.QuitMsg); !ok {
+		t.Fatalf("q then y: %T, want QuitMsg", cmd())
+	}
+}
+
+// A clipboard tool that hangs must not freeze the screen, and the failure
+// must be reported within the copier's timeout.
+func TestHungClipboardKeepsTheScreenAnswering(t *testing.T) {
+	m, fake, _ := newScreen(t, 0)
+	fake.SetDelay(10 * time.Second)
+	start := time.Now()
+	cmd := press(m, "c")
+	done := make(chan tea.Msg, 1)
+	go func() { done <- cmd() }()
+	press(m, "v") // answered at once, while the copy waits
+	if v := uitest.Plain(m.View()); !strings.Contains(v, theSecret) || !strings.Contains(v, "Copying") {
+		t.Fatalf("the screen did not answer v during the copy:\n%s", v)
+	}
+	select {
+	case msg := <-done:
+		took := time.Since(start)
+		copied := msg.(secret.CopiedMsg)
+		if copied.Result.Method != clip.Failed || took > 3*time.Second {
+			t.Fatalf("after %v: %#v", took, copied.Result)
+		}
+		m.Update(copied)
+		if v := uitest.Plain(m.View()); !strings.Contains(v, "Could not copy the key") || !strings.Contains(v, "Press v") {
+			t.Errorf("failure not reported honestly:\n%s", v)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the copy did not give up within 5 s")
+	}
+}
+
+func TestGoldenSecretScreen(t *testing.T) {
+	m, _, _ := newScreen(t, 0)
+	uitest.Golden(t, "secret-masked", m.View())
+	press(m, "esc")
+	uitest.Golden(t, "secret-leave-dialog", m.View())
+}
+
+func TestRevealedSecretIsSanitised(t *testing.T) {
+	c := uitest.NewCommon(t, uitest.NewFakeAPI(pod.ID, 0))
+	k := created()
+	k.Secret = "am_\x1b[2J\x1b]52;c;eA==\x07tail"
+	m := secret.New(c, pod, k)
+	m.SetSize(100, 25)
+	press(m, "v")
+	if v := m.View(); strings.ContainsAny(v, "\x1b\x07") || !strings.Contains(v, "tail") {
+		t.Fatalf("revealed secret not made inert: %q", v)
+	}
+	// No clipboard at all: c is not offered, and the screen says so.
+	if m.KeyMap.Copy.Enabled() || !strings.Contains(uitest.Plain(m.View()), "No clipboard is available") {
+		t.Error("copy offered without a clipboard")
+	}
+}
