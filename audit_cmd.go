@@ -1,0 +1,209 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/amkeys/amkeys/client"
+	"github.com/amkeys/amkeys/client/audit"
+	"github.com/amkeys/amkeys/client/sandbox"
+	"github.com/amkeys/amkeys/config"
+	"github.com/amkeys/amkeys/ui/report"
+	"github.com/amkeys/amkeys/ui/sanitize"
+)
+
+// exitIncomplete: the API or the network failed; the report, if any, is
+// partial.
+const exitIncomplete = 3
+
+const auditUsage = `Usage: amkeys audit [flags]
+
+Report when each API key of every pod (and the organization's own keys) was
+last used, stalest first, with a summary by last use. Only reads: nothing is
+changed. Progress goes to stderr when stderr is a terminal.
+
+Examples:
+  amkeys audit                            a table for people
+  amkeys audit --format csv -o keys.csv   a spreadsheet (written atomically, mode 0600)
+  amkeys audit --format json | jq .summary
+  amkeys audit --fail-on never,unrestricted   fail a CI job on findings
+  amkeys audit --demo                     try it on the built-in demo organization
+
+Exit codes:
+  0  no findings of the --fail-on kinds (always 0 without --fail-on)
+  1  findings of a --fail-on kind
+  2  usage or configuration error
+  3  API or network failure: the audit is incomplete (the report still
+     lists what was found, and the pods that failed)
+
+Flags:
+`
+
+// auditFlags are the command's own flags.
+type auditFlags struct {
+	stale       string
+	format      string
+	output      string
+	failOn      string
+	concurrency int
+	demo        bool
+}
+
+// auditJob is a checked command line.
+type auditJob struct {
+	format      report.Format
+	output      string
+	staleDays   int // 0 = from the settings
+	failOn      []findingKind
+	concurrency int // 0 = from the settings
+	demo        bool
+}
+
+// runAudit is `amkeys audit`: scan, write the report, map the outcome to
+// the exit code.
+func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("amkeys audit", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	settingsFlags := config.RegisterFlags(fs)
+	var f auditFlags
+	fs.StringVar(&f.stale, "stale", "", "a used key is stale when its last use is older than this, e.g. 90d or 12w (default: stale_days from the config, 90d)")
+	fs.StringVar(&f.format, "format", "table", "output format: table, csv or json")
+	fs.StringVar(&f.output, "output", "", "write the report to `FILE` instead of stdout (atomically, mode 0600)")
+	fs.StringVar(&f.output, "o", "", "short for --output")
+	fs.StringVar(&f.failOn, "fail-on", "", "exit 1 when any key is one of these `kinds`: stale, never, unrestricted (comma-separated)")
+	fs.IntVar(&f.concurrency, "concurrency", 0, fmt.Sprintf("requests in flight, 1 to %d (default: audit_concurrency from the config, %d)", audit.MaxConcurrency, audit.DefaultConcurrency))
+	fs.BoolVar(&f.demo, "demo", false, "audit the built-in demo organization (in-process sandbox, no key needed)")
+	fs.Usage = func() {} // the flag package has printed the error; help is on request only
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, auditUsage)
+			fs.SetOutput(stdout)
+			fs.PrintDefaults()
+			return exitOK
+		}
+		fmt.Fprintln(stderr, "see amkeys audit --help")
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "amkeys audit: unexpected argument %q (see amkeys audit --help)\n", fs.Arg(0))
+		return exitUsage
+	}
+	job, err := f.check()
+	if err != nil {
+		fmt.Fprintln(stderr, "amkeys audit:", err)
+		return exitUsage
+	}
+	settings, err := config.Resolver{Flags: settingsFlags}.Resolve(ctx, !job.demo)
+	if err != nil {
+		fmt.Fprintln(stderr, "amkeys audit:", err)
+		return exitUsage
+	}
+	for _, w := range settings.Warnings {
+		fmt.Fprintln(stderr, "amkeys audit: warning:", w)
+	}
+	if job.demo {
+		srv, err := sandbox.Start(sandbox.Options{Seed: "demo"}, "127.0.0.1:0")
+		if err != nil {
+			fmt.Fprintln(stderr, "amkeys audit: cannot start the demo sandbox:", err)
+			return exitIncomplete
+		}
+		defer srv.Close()
+		settings.BaseURL, settings.APIKey = srv.URL, config.NewSecret(srv.AdminKey())
+	}
+	return job.run(ctx, settings, stdout, stderr)
+}
+
+// run scans and reports.
+func (j auditJob) run(ctx context.Context, s config.Settings, stdout, stderr io.Writer) int {
+	if j.staleDays == 0 {
+		j.staleDays = s.StaleDays
+	}
+	if j.concurrency == 0 {
+		j.concurrency = s.AuditConcurrency
+	}
+	api, err := audit.NewClient(client.Options{
+		BaseURL:           s.BaseURL,
+		APIKey:            s.APIKey.Reveal(),
+		AllowInsecureHTTP: s.AllowInsecureHTTP,
+		ReadOnly:          true, // an audit never changes anything
+	})
+	if err != nil {
+		fmt.Fprintln(stderr, "amkeys audit:", err)
+		return exitUsage
+	}
+	defer api.CloseIdleConnections() // lets an in-process demo sandbox stop at once
+
+	scan := audit.Start(ctx, api, audit.Options{Concurrency: j.concurrency})
+	showProgress(scan, stderr)
+	res := scan.Result()
+	if res.ListErr != nil && len(res.Pods) == 0 && len(res.Keys) == 0 {
+		fmt.Fprintln(stderr, "amkeys audit: listing pods:", describe(res.ListErr))
+		return exitIncomplete
+	}
+	rep := report.New(res, time.Now(), j.staleDays)
+	if err := j.write(rep, stdout); err != nil {
+		fmt.Fprintln(stderr, "amkeys audit:", err)
+		return exitIncomplete
+	}
+	if !res.Complete() {
+		reportIncomplete(res, stderr)
+		return exitIncomplete
+	}
+	if found := findings(rep, j.failOn); found != "" {
+		fmt.Fprintln(stderr, "amkeys audit: findings:", found)
+		return exitFail
+	}
+	return exitOK
+}
+
+// write sends the report to stdout or, atomically, to the output file.
+func (j auditJob) write(rep report.Report, stdout io.Writer) error {
+	if j.output == "" || j.output == "-" {
+		return report.Write(stdout, j.format, rep)
+	}
+	return writeFileAtomic(j.output, func(w io.Writer) error { return report.Write(w, j.format, rep) })
+}
+
+// reportIncomplete tells, on stderr, what the report is missing.
+func reportIncomplete(res *audit.Result, stderr io.Writer) {
+	if res.Cancelled {
+		fmt.Fprintln(stderr, "amkeys audit: cancelled; the report is incomplete")
+	}
+	if res.ListErr != nil {
+		fmt.Fprintln(stderr, "amkeys audit: the pod listing stopped early:", describe(res.ListErr))
+	}
+	for _, f := range res.Failed {
+		what := "organization keys"
+		if !f.IsOrganization() {
+			what = "pod " + sanitize.Truncate(f.Pod.Name, 40) + " (" + sanitize.Truncate(f.Pod.ID, 40) + ")"
+		}
+		fmt.Fprintf(stderr, "amkeys audit: %s: %s\n", what, describe(f.Err))
+	}
+}
+
+// describe is an error for stderr: sanitised (the server wrote part of it),
+// with the server's fix when it gave one.
+func describe(err error) string {
+	s := err.Error()
+	if e, ok := client.AsError(err); ok && e.Fix != "" {
+		s += " · fix: " + e.Fix
+	}
+	return sanitize.Truncate(s, 300)
+}
+
+// findings lists the --fail-on kinds the report has, e.g. "3 stale, 2 never
+// used"; "" when none.
+func findings(rep report.Report, kinds []findingKind) string {
+	var parts []string
+	for _, k := range kinds {
+		if n := k.count(rep.Summary); n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, k.describe))
+		}
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/amkeys/amkeys/client/audit"
+	"github.com/amkeys/amkeys/ui/report"
+)
+
+// Bounds of --stale, the same as stale_days in the config file.
+const minStaleDays, maxStaleDays = 1, 3650
+
+// findingKind is one --fail-on kind.
+type findingKind struct {
+	name, describe string
+	count          func(audit.Summary) int
+}
+
+var findingKinds = []findingKind{
+	{"stale", "stale", func(s audit.Summary) int { return s.Stale }},
+	{"never", "never used", func(s audit.Summary) int { return s.NeverUsed() }},
+	{"unrestricted", "unrestricted", func(s audit.Summary) int { return s.Unrestricted }},
+}
+
+// check validates the flags; every message says what is accepted.
+func (f auditFlags) check() (auditJob, error) {
+	job := auditJob{output: f.output, demo: f.demo}
+	var err error
+	if job.format, err = report.ParseFormat(f.format); err != nil {
+		return job, fmt.Errorf("--format: %w", err)
+	}
+	if f.stale != "" {
+		if job.staleDays, err = parseStale(f.stale); err != nil {
+			return job, err
+		}
+	}
+	if job.failOn, err = parseFailOn(f.failOn); err != nil {
+		return job, err
+	}
+	if f.concurrency != 0 && (f.concurrency < 1 || f.concurrency > audit.MaxConcurrency) {
+		return job, fmt.Errorf("--concurrency must be from 1 to %d, got %d", audit.MaxConcurrency, f.concurrency)
+	}
+	job.concurrency = f.concurrency
+	return job, nil
+}
+
+// parseStale reads a number of days ("90d", "90") or weeks ("12w").
+func parseStale(s string) (int, error) {
+	bad := fmt.Errorf("--stale %q: want a number of days such as 90d, or weeks such as 12w (%d to %d days)",
+		s, minStaleDays, maxStaleDays)
+	num, unit := strings.TrimSpace(strings.ToLower(s)), 1
+	switch {
+	case strings.HasSuffix(num, "d"):
+		num = strings.TrimSuffix(num, "d")
+	case strings.HasSuffix(num, "w"):
+		num, unit = strings.TrimSuffix(num, "w"), 7
+	}
+	n, err := strconv.Atoi(num)
+	if err != nil || n < 1 || n > maxStaleDays/unit {
+		return 0, bad
+	}
+	if days := n * unit; days >= minStaleDays && days <= maxStaleDays {
+		return days, nil
+	}
+	return 0, bad
+}
+
+// parseFailOn reads a comma-separated list of finding kinds.
+func parseFailOn(s string) ([]findingKind, error) {
+	var out []findingKind
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(strings.ToLower(part))
+		if part == "" {
+			continue
+		}
+		found := false
+		for _, k := range findingKinds {
+			if k.name == part {
+				out, found = append(out, k), true
+				break
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("--fail-on: unknown kind %q (want stale, never or unrestricted, comma-separated)", part)
+		}
+	}
+	return out, nil
+}

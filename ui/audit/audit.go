@@ -1,0 +1,309 @@
+// Package audit is the audit screen: it scans every pod's keys with a
+// progress bar (esc cancels), then shows a bar chart of keys by last use,
+// the unrestricted keys and pods without keys, and one table of all keys,
+// stalest first, with filters. Enter opens a key in its pod's screen.
+package audit
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/amkeys/amkeys/client"
+	"github.com/amkeys/amkeys/client/audit"
+	"github.com/amkeys/amkeys/ui/common"
+	"github.com/amkeys/amkeys/ui/keys"
+	"github.com/amkeys/amkeys/ui/table"
+)
+
+// KeyMap holds the screen's bindings.
+type KeyMap struct {
+	Open, Show, ThisPod, Retry, Rescan key.Binding
+}
+
+// DefaultKeyMap returns the screen's bindings.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		Open:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open in its pod")),
+		Show:    key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "stale/never/unrestricted")),
+		ThisPod: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "this pod only")),
+		Retry:   key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "retry failed pods")),
+		Rescan:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "audit again")),
+	}
+}
+
+// progressMsg and doneMsg carry a scan's news to the screen that started it.
+type progressMsg struct {
+	id int
+	p  audit.Progress
+}
+
+type doneMsg struct {
+	id  int
+	res *audit.Result
+}
+
+// frame is how long progress news is gathered into one message, so that a
+// fast scan does not flood Update with thousands of them.
+const frame = 50 * time.Millisecond
+
+// Model is the audit screen.
+type Model struct {
+	c      *common.Common
+	KeyMap KeyMap
+
+	scan     *audit.Scan // the scan running, nil when none
+	scanID   int
+	retrying bool // the scan retries the failures of res
+	progress audit.Progress
+
+	res   *audit.Result
+	sum   audit.Summary
+	pods  map[string]client.Pod // by id, to open a key's pod
+	now   time.Time             // the clock the result was judged by
+	table table.Model
+	rows  []int32 // indexes into res.Keys passing the filters
+	show  Show
+	pod   *podRef // the one-pod filter, nil = all pods
+
+	width, height int
+}
+
+var columns = []table.Column{
+	{Title: "pod", Flex: 2, Min: 8},
+	{Title: "key", Flex: 3, Min: 8},
+	{Title: "prefix", Width: 12},
+	{Title: "created", Width: 10},
+	{Title: "last used", Width: 14},
+	{Title: "permissions", Width: 12},
+}
+
+// New makes the screen; Init starts the scan.
+func New(c *common.Common) *Model {
+	return &Model{c: c, KeyMap: DefaultKeyMap(), table: table.New(columns, c.Styles), now: c.Now()}
+}
+
+// Init starts scanning.
+func (m *Model) Init() tea.Cmd { return m.start(nil) }
+
+// start begins a full scan, or a retry of prev's failures.
+func (m *Model) start(prev *audit.Result) tea.Cmd {
+	opts := audit.Options{Concurrency: m.c.Settings.AuditConcurrency}
+	m.retrying = prev != nil
+	if prev == nil {
+		m.scan = audit.Start(m.c.Ctx, m.c.API, opts)
+	} else {
+		m.scan = audit.Retry(m.c.Ctx, m.c.API, prev, opts)
+	}
+	m.scanID = m.c.NextRequestID()
+	m.progress = m.scan.Progress()
+	return listen(m.scanID, m.scan)
+}
+
+// listen waits for the scan's next news: a frame's worth of progress, or
+// the end.
+func listen(id int, s *audit.Scan) tea.Cmd {
+	return func() tea.Msg {
+		select {
+		case <-s.Done():
+			return doneMsg{id: id, res: s.Result()}
+		case <-s.Updates():
+		}
+		t := time.NewTimer(frame)
+		defer t.Stop()
+		select {
+		case <-s.Done():
+			return doneMsg{id: id, res: s.Result()}
+		case <-t.C:
+			return progressMsg{id: id, p: s.Progress()}
+		}
+	}
+}
+
+// Scanning reports whether a scan is running.
+func (m *Model) Scanning() bool { return m.scan != nil }
+
+// Result is the last complete or partial result (nil before the first).
+func (m *Model) Result() *audit.Result { return m.res }
+
+// GuardQuit is the root's notice that this screen is closing (esc) or amkeys
+// quitting: a running scan is cancelled so no request outlives the screen.
+// It never holds the quit back.
+func (m *Model) GuardQuit() bool {
+	if m.scan != nil {
+		m.scan.Cancel()
+		m.scan = nil
+	}
+	return false
+}
+
+// Update handles the scan's news, the keys and deletes made elsewhere.
+func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case progressMsg:
+		if msg.id == m.scanID && m.scan != nil {
+			m.progress = msg.p
+			return m, listen(m.scanID, m.scan)
+		}
+		return m, nil
+	case doneMsg:
+		if msg.id == m.scanID && m.scan != nil {
+			m.scan = nil
+			return m, m.setResult(msg.res)
+		}
+		return m, nil
+	case tea.KeyMsg:
+		return m, m.updateKey(msg)
+	case tea.MouseMsg:
+		m.table, _ = m.table.Update(msg) // the wheel scrolls
+		return m, nil
+	}
+	if podID, keyID, ok := keys.DeletedKey(msg); ok {
+		m.dropKey(podID, keyID)
+	}
+	return m, nil
+}
+
+func (m *Model) updateKey(k tea.KeyMsg) tea.Cmd {
+	if m.scan != nil || m.res == nil {
+		return nil // esc (cancel) reaches GuardQuit through the root
+	}
+	switch {
+	case key.Matches(k, m.KeyMap.Open):
+		return m.open()
+	case key.Matches(k, m.KeyMap.Show):
+		m.setShow((m.show + 1) % showCount)
+	case key.Matches(k, m.KeyMap.ThisPod):
+		m.toggleThisPod()
+	case key.Matches(k, m.KeyMap.Retry) && m.res.CanRetry():
+		return m.start(m.res)
+	case key.Matches(k, m.KeyMap.Rescan):
+		return m.start(nil)
+	default:
+		m.table, _ = m.table.Update(k)
+	}
+	return nil
+}
+
+// setResult shows a finished (or cancelled) scan.
+func (m *Model) setResult(res *audit.Result) tea.Cmd {
+	m.res, m.now = res, m.c.Now()
+	m.sum = audit.Summarize(res, m.now, m.c.Settings.StaleDays)
+	m.pods = make(map[string]client.Pod, len(res.Pods))
+	for _, p := range res.Pods {
+		m.pods[p.ID] = p.Pod
+	}
+	m.refilter()
+	m.table.SetCursor(0)
+	m.resize()
+	if !res.Complete() && res.CanRetry() {
+		return common.Notify("The audit is incomplete: R retries the pods that failed")
+	}
+	return nil
+}
+
+// open pushes the key's pod screen with the cursor on the key.
+func (m *Model) open() tea.Cmd {
+	if len(m.rows) == 0 {
+		return nil
+	}
+	k := &m.res.Keys[m.rows[m.table.Cursor()]]
+	pod, ok := m.pods[k.PodID]
+	if !ok {
+		pod = client.Pod{ID: k.PodID, Name: k.PodName}
+		if k.PodID == "" {
+			pod.Name = "organization keys"
+		}
+	}
+	s := keys.New(m.c, pod)
+	s.FocusKey(k.ID)
+	return common.Push(s)
+}
+
+// dropKey removes a key deleted in its pod's screen.
+func (m *Model) dropKey(podID, keyID string) {
+	if m.res == nil {
+		return
+	}
+	for i, k := range m.res.Keys {
+		if k.ID == keyID && k.PodID == podID {
+			m.res.Keys = append(m.res.Keys[:i:i], m.res.Keys[i+1:]...)
+			for j := range m.res.Pods {
+				if p := &m.res.Pods[j]; p.ID == podID && p.Keys > 0 {
+					p.Keys--
+				}
+			}
+			m.sum = audit.Summarize(m.res, m.now, m.c.Settings.StaleDays)
+			m.refilter()
+			return
+		}
+	}
+}
+
+// SetSize keeps the size; the table gets what the header leaves.
+func (m *Model) SetSize(w, h int) {
+	m.width, m.height = w, h
+	m.resize()
+}
+
+// Title is the breadcrumb entry.
+func (m *Model) Title() string { return "audit" }
+
+// CapturesInput: the screen has no text field.
+func (m *Model) CapturesInput() bool { return false }
+
+// Status summarises the screen.
+func (m *Model) Status() string {
+	switch {
+	case m.scan != nil:
+		return "auditing: " + strconv.Itoa(m.progress.PodsScanned) + " of " + strconv.Itoa(m.progress.PodsKnown) + " pods"
+	case m.res == nil:
+		return ""
+	}
+	return plural(m.sum.Keys, "key") + " in " + plural(m.sum.PodsScanned, "pod")
+}
+
+// ShortHelp is the footer.
+func (m *Model) ShortHelp() []key.Binding {
+	if m.scan != nil || m.res == nil {
+		return nil // esc (back) cancels; the root shows it
+	}
+	return []key.Binding{m.KeyMap.Open, m.showBinding(), m.podBinding(), m.retryBinding(), m.KeyMap.Rescan}
+}
+
+// FullHelp is the ? page.
+func (m *Model) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{m.KeyMap.Open, m.showBinding(), m.podBinding(), m.retryBinding(), m.KeyMap.Rescan},
+		m.table.KeyMap.Bindings(),
+	}
+}
+
+func (m *Model) showBinding() key.Binding {
+	b := m.KeyMap.Show
+	b.SetHelp("f", "show: "+showNames[m.show])
+	return b
+}
+
+func (m *Model) podBinding() key.Binding {
+	b := m.KeyMap.ThisPod
+	if m.pod != nil {
+		b.SetHelp("p", "all pods")
+	}
+	return b
+}
+
+func (m *Model) retryBinding() key.Binding {
+	b := m.KeyMap.Retry
+	b.SetEnabled(m.res != nil && m.res.CanRetry())
+	return b
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}

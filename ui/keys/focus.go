@@ -1,0 +1,60 @@
+package keys
+
+import (
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/amkeys/amkeys/client"
+	"github.com/amkeys/amkeys/ui/common"
+	"github.com/amkeys/amkeys/ui/listing"
+)
+
+// FocusKey asks the screen to put its cursor on the key with this id as
+// soon as it is loaded, fetching further pages until it is (the audit opens
+// a key in its pod this way). A key pressed before that cancels the search.
+func (m *Model) FocusKey(id string) { m.focusID = id }
+
+// applyFocus runs after the listing has seen msg: it looks for the wanted
+// key in each page that arrives.
+func (m *Model) applyFocus(msg tea.Msg) tea.Cmd {
+	if m.focusID == "" {
+		return nil
+	}
+	switch msg.(type) {
+	case tea.KeyMsg:
+		m.focusID = "" // the user has taken over
+		return nil
+	case listing.PageMsg[client.APIKey]:
+	default:
+		return nil
+	}
+	for r := range m.list.Shown() {
+		if m.list.Item(r).ID == m.focusID {
+			m.list.Table.SetCursor(r)
+			m.focusID = ""
+			return nil
+		}
+	}
+	if m.list.Complete() {
+		m.focusID = ""
+		return common.Notify("That key is no longer in this pod")
+	}
+	if m.list.Loading() || m.list.Shown() == 0 {
+		return nil
+	}
+	// Not loaded yet: a step down from the last row makes the listing
+	// fetch the next page, as scrolling would.
+	m.list.Table.SetCursor(m.list.Shown() - 1)
+	var cmd tea.Cmd
+	m.list, cmd = m.list.Update(tea.KeyMsg{Type: tea.KeyDown})
+	return cmd
+}
+
+// DeletedKey reports a key that a keys screen deleted (or found already
+// gone), so that other screens showing it, such as the audit, drop it.
+func DeletedKey(msg tea.Msg) (podID, keyID string, ok bool) {
+	d, ok := msg.(deletedMsg)
+	if !ok || (d.err != nil && !client.IsNotFound(d.err)) {
+		return "", "", false
+	}
+	return d.podID, d.keyID, true
+}

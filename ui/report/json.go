@@ -1,0 +1,150 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+	"unicode"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/amkeys/amkeys/client"
+	"github.com/amkeys/amkeys/client/audit"
+)
+
+// The JSON document: one object, keys stalest first.
+type jsonReport struct {
+	GeneratedAt time.Time     `json:"generated_at"`
+	StaleDays   int           `json:"stale_days"`
+	Complete    bool          `json:"complete"`
+	Summary     jsonSummary   `json:"summary"`
+	Keys        []jsonKey     `json:"keys"`
+	FailedPods  []jsonFailure `json:"failed_pods"`
+	Notes       []string      `json:"notes"`
+	ListError   *string       `json:"pod_list_error"`
+}
+
+type jsonSummary struct {
+	Pods            int            `json:"pods"`
+	PodsScanned     int            `json:"pods_scanned"`
+	PodsWithoutKeys int            `json:"pods_without_keys"`
+	FailedPods      int            `json:"failed_pods"`
+	Keys            int            `json:"keys"`
+	LastUsed        map[string]int `json:"last_used"`
+	Unrestricted    int            `json:"unrestricted"`
+	Stale           int            `json:"stale"`
+	NeverUsed       int            `json:"never_used"`
+	OrgKeysListed   bool           `json:"organization_keys_listed"`
+}
+
+type jsonKey struct {
+	PodID        string     `json:"pod_id"`
+	PodName      string     `json:"pod_name"`
+	KeyID        string     `json:"key_id"`
+	Name         string     `json:"name"`
+	Prefix       string     `json:"prefix"`
+	Scope        string     `json:"scope"`
+	InboxID      string     `json:"inbox_id,omitempty"`
+	CreatedAt    *time.Time `json:"created_at"`
+	LastUsedAt   *time.Time `json:"last_used_at"`
+	DaysSinceUse *int       `json:"days_since_use"`
+	NeverUsed    bool       `json:"never_used"`
+	Stale        bool       `json:"stale"`
+	Unrestricted bool       `json:"unrestricted"`
+	Permissions  []string   `json:"permissions"` // null = unrestricted
+}
+
+type jsonFailure struct {
+	PodID   string `json:"pod_id"` // "" = the organization keys
+	PodName string `json:"pod_name"`
+	Status  int    `json:"status,omitempty"`
+	Code    string `json:"code,omitempty"`
+	Error   string `json:"error"`
+}
+
+// WriteJSON writes the report as one JSON document. Strings keep the
+// server's exact text; JSON escaping makes them inert, and C1 controls and
+// invisible format characters, which JSON would leave raw, are escaped too.
+func WriteJSON(w io.Writer, r Report) error {
+	doc := jsonReport{GeneratedAt: r.GeneratedAt.UTC(), StaleDays: r.StaleDays, Complete: r.Result.Complete(),
+		Summary: summaryJSON(r), Keys: make([]jsonKey, 0, len(r.Result.Keys)), FailedPods: []jsonFailure{},
+		Notes: append([]string{}, r.Result.Notes...)}
+	for i := range r.Result.Keys {
+		doc.Keys = append(doc.Keys, keyJSON(&r.Result.Keys[i], r))
+	}
+	for _, f := range r.Result.Failed {
+		jf := jsonFailure{PodID: f.Pod.ID, PodName: f.Pod.Name, Error: f.Err.Error()}
+		if e, ok := client.AsError(f.Err); ok {
+			jf.Status, jf.Code = e.Status, e.ErrCode
+		}
+		doc.FailedPods = append(doc.FailedPods, jf)
+	}
+	if r.Result.ListErr != nil {
+		msg := r.Result.ListErr.Error()
+		doc.ListError = &msg
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return fmt.Errorf("encoding the report: %w", err)
+	}
+	_, err := w.Write(escapeInvisible(buf.Bytes()))
+	return err
+}
+
+func summaryJSON(r Report) jsonSummary {
+	s := r.Summary
+	out := jsonSummary{Pods: s.Pods, PodsScanned: s.PodsScanned, PodsWithoutKeys: s.PodsWithoutKeys,
+		FailedPods: s.FailedPods, Keys: s.Keys, Unrestricted: s.Unrestricted, Stale: s.Stale,
+		NeverUsed: s.NeverUsed(), OrgKeysListed: r.Result.OrgKeys, LastUsed: map[string]int{}}
+	for b := range audit.BucketCount {
+		out.LastUsed[b.ID()] = s.LastUsed[b]
+	}
+	return out
+}
+
+func keyJSON(k *audit.Key, r Report) jsonKey {
+	out := jsonKey{PodID: k.PodID, PodName: k.PodName, KeyID: k.ID, Name: k.Name, Prefix: k.Prefix,
+		Scope: k.Scope(), InboxID: k.InboxID, NeverUsed: k.NeverUsed(), Stale: stale(k.UsedAt, r),
+		Unrestricted: k.Permissions.IsUnrestricted(), Permissions: permissionNames(k)}
+	if !k.CreatedAt.IsZero() {
+		t := k.CreatedAt.UTC()
+		out.CreatedAt = &t
+	}
+	if !k.NeverUsed() {
+		t, days := k.UsedAt.UTC(), daysSince(k.UsedAt, r.GeneratedAt)
+		out.LastUsedAt, out.DaysSinceUse = &t, &days
+	}
+	return out
+}
+
+func stale(usedAt time.Time, r Report) bool { return audit.IsStale(usedAt, r.GeneratedAt, r.StaleDays) }
+
+// escapeInvisible rewrites, inside encoded JSON, the characters that
+// encoding/json leaves raw but a terminal could act on or hide: DEL, C1
+// controls and Unicode format characters (bidi overrides, zero-width).
+// They can only occur inside strings, where \uXXXX means the same.
+func escapeInvisible(b []byte) []byte {
+	var out []byte
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == 0x7f || (r >= 0x80 && r <= 0x9f) || (r > 0x7f && unicode.Is(unicode.Cf, r)) {
+			if out == nil {
+				out = append(make([]byte, 0, len(b)+64), b[:i]...)
+			}
+			for _, u := range utf16.AppendRune(nil, r) { // a surrogate pair beyond U+FFFF
+				out = fmt.Appendf(out, `\u%04x`, u)
+			}
+		} else if out != nil {
+			out = append(out, b[i:i+size]...)
+		}
+		i += size
+	}
+	if out == nil {
+		return b
+	}
+	return out
+}

@@ -1,0 +1,180 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/amkeys/amkeys/client/audit"
+	"github.com/amkeys/amkeys/ui/format"
+	"github.com/amkeys/amkeys/ui/sanitize"
+)
+
+// Widest a column may grow; longer text is cut with "…".
+const (
+	maxPodWidth   = 28
+	maxKeyWidth   = 32
+	barWidth      = 30
+	maxEmptyNamed = 10 // pods without keys named before "and N more"
+	errorWidth    = 100
+)
+
+// tableColumns: pod, key name, prefix, created, last used, permissions.
+var tableHeads = []string{"POD", "KEY", "PREFIX", "CREATED", "LAST USED", "PERMISSIONS"}
+
+// WriteTable writes the report for people: a summary with a bar chart of
+// last use, the failures, then one row per key, stalest first. Every server
+// string goes through ui/sanitize and the output holds no escape sequence.
+func WriteTable(w io.Writer, r Report) error {
+	bw := bufio.NewWriter(w)
+	writeSummary(bw, r)
+	writeKeys(bw, r)
+	return bw.Flush()
+}
+
+func writeSummary(w *bufio.Writer, r Report) {
+	s := r.Summary
+	pods := plural(s.PodsScanned, "pod")
+	if s.PodsScanned != s.Pods {
+		pods = fmt.Sprintf("%d of %s", s.PodsScanned, plural(s.Pods, "pod"))
+	}
+	fmt.Fprintf(w, "amkeys audit · %s · %s in %s · stale after %s\n\n",
+		format.DateTime(r.GeneratedAt)+" UTC", plural(s.Keys, "key"), pods, plural(r.StaleDays, "day"))
+	fmt.Fprintln(w, "Last used")
+	most := 0
+	for _, n := range s.LastUsed {
+		most = max(most, n)
+	}
+	for b := range audit.BucketCount {
+		n := s.LastUsed[b]
+		fmt.Fprintf(w, "  %-10s %7d  %s\n", b.Label(), n, strings.Repeat("█", barLength(n, most, barWidth)))
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "Unrestricted keys:  %d\n", s.Unrestricted)
+	fmt.Fprintf(w, "Stale keys:         %d (used, but not in the last %s)\n", s.Stale, plural(r.StaleDays, "day"))
+	fmt.Fprintf(w, "Never used:         %d\n", s.NeverUsed())
+	fmt.Fprintf(w, "Pods without keys:  %d%s\n", s.PodsWithoutKeys, emptyPodNames(r.Result))
+	if !r.Result.OrgKeys {
+		fmt.Fprintln(w, "Organization keys:  not listed")
+	}
+	for _, n := range r.Result.Notes {
+		fmt.Fprintf(w, "Note: %s\n", sanitize.Truncate(n, errorWidth))
+	}
+	writeFailures(w, r.Result)
+	fmt.Fprintln(w)
+}
+
+// barLength scales n to width against the largest bucket; any non-zero
+// count shows at least one block.
+func barLength(n, most, width int) int {
+	if n == 0 || most == 0 {
+		return 0
+	}
+	return max(1, n*width/most)
+}
+
+func emptyPodNames(res *audit.Result) string {
+	empty := res.PodsWithoutKeys()
+	if len(empty) == 0 {
+		return ""
+	}
+	names := make([]string, 0, maxEmptyNamed)
+	for i, p := range empty {
+		if i == maxEmptyNamed {
+			names = append(names, "and "+strconv.Itoa(len(empty)-i)+" more")
+			break
+		}
+		names = append(names, sanitize.Truncate(p.Name, maxPodWidth))
+	}
+	return " (" + strings.Join(names, ", ") + ")"
+}
+
+func writeFailures(w *bufio.Writer, res *audit.Result) {
+	if res.ListErr != nil {
+		fmt.Fprintf(w, "\nINCOMPLETE: the pod listing stopped: %s\n", sanitize.Truncate(res.ListErr.Error(), errorWidth))
+	}
+	if res.Cancelled {
+		fmt.Fprintln(w, "\nINCOMPLETE: the audit was cancelled")
+	}
+	if len(res.Failed) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nINCOMPLETE: %s could not be read:\n", plural(len(res.Failed), "pod"))
+	for _, f := range res.Failed {
+		what := "organization keys"
+		if !f.IsOrganization() {
+			what = sanitize.Truncate(f.Pod.Name, maxPodWidth) + " (" + sanitize.Truncate(f.Pod.ID, 40) + ")"
+		}
+		fmt.Fprintf(w, "  %s: %s\n", what, sanitize.Truncate(f.Err.Error(), errorWidth))
+	}
+}
+
+// writeKeys writes the key table with columns as wide as their content.
+func writeKeys(w *bufio.Writer, r Report) {
+	keys := r.Result.Keys
+	if len(keys) == 0 {
+		fmt.Fprintln(w, "No keys found.")
+		return
+	}
+	rows := make([][6]string, len(keys))
+	widths := [6]int{}
+	for i, h := range tableHeads {
+		widths[i] = len(h)
+	}
+	caps := [6]int{maxPodWidth, maxKeyWidth, 16, 10, 24, 16}
+	for i := range keys {
+		rows[i] = tableRow(&keys[i], r)
+		for c, cell := range rows[i] {
+			widths[c] = max(widths[c], sanitize.Width(sanitize.Truncate(cell, caps[c])))
+		}
+	}
+	line := make([]string, 6)
+	for c, h := range tableHeads {
+		line[c] = sanitize.Cell(h, widths[c])
+	}
+	writeLine(w, line)
+	for _, row := range rows {
+		for c, cell := range row {
+			line[c] = sanitize.Cell(cell, min(widths[c], caps[c]))
+		}
+		writeLine(w, line)
+	}
+}
+
+func writeLine(w *bufio.Writer, cells []string) {
+	w.WriteString(strings.TrimRight(strings.Join(cells, "  "), " "))
+	w.WriteByte('\n')
+}
+
+func tableRow(k *audit.Key, r Report) [6]string {
+	pod := k.PodName
+	if k.PodID == "" {
+		pod = "(organization)"
+	}
+	prefix := ""
+	if k.Prefix != "" {
+		prefix = k.Prefix + "…"
+	}
+	return [6]string{pod, k.Name, prefix, format.Date(k.CreatedAt), lastUsed(k, r), k.Permissions.Summary()}
+}
+
+// lastUsed is "never" or the date and days since: "2026-03-01 (88 days)".
+func lastUsed(k *audit.Key, r Report) string {
+	if k.NeverUsed() {
+		return "never"
+	}
+	days := daysSince(k.UsedAt, r.GeneratedAt)
+	if days <= 0 {
+		return format.Date(k.UsedAt) + " (today)"
+	}
+	return format.Date(k.UsedAt) + " (" + plural(days, "day") + ")"
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
