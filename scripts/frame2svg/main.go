@@ -80,12 +80,21 @@ func parse(r io.Reader) ([][]span, error) {
 				continue
 			}
 			r, size := nextRune(line[i:])
+			// Wide and non-ASCII characters get a span of their own, so
+			// that a font's idea of their width cannot shift the row.
+			wide := size > 1
+			if wide {
+				flush()
+			}
 			if text.Len() == 0 {
 				start = col
 			}
 			text.WriteString(r)
 			col += ansi.StringWidth(r)
 			i += size
+			if wide {
+				flush()
+			}
 		}
 		flush()
 		out = append(out, spans)
