@@ -17,7 +17,6 @@ import (
 	"github.com/amkeys/amkeys/ui/format"
 	"github.com/amkeys/amkeys/ui/keydetail"
 	"github.com/amkeys/amkeys/ui/listing"
-	"github.com/amkeys/amkeys/ui/match"
 	"github.com/amkeys/amkeys/ui/styles"
 	"github.com/amkeys/amkeys/ui/table"
 )
@@ -117,13 +116,13 @@ func New(c *common.Common, pod client.Pod) *Model {
 		Noun:    "keys",
 		Columns: columns,
 		Fetch:   fetch,
-		Match:   matchKey,
+		Search:  searchKey,
 	})
 	return m
 }
 
-func matchKey(k *client.APIKey, q match.Query) bool {
-	return q.In(k.Name) || q.In(k.Prefix) || q.In(k.ID)
+func searchKey(k *client.APIKey) listing.SearchFields {
+	return listing.SearchFields{k.Name, k.Prefix, k.ID}
 }
 
 // Init starts loading.

@@ -58,8 +58,12 @@ type Config[T any] struct {
 	Noun    string // "pods", "keys"
 	Columns []table.Column
 	Fetch   Fetch[T]
-	Match   func(item *T, q match.Query) bool
+	// Search returns the fields the filter looks in (name, id, ...).
+	Search func(item *T) SearchFields
 }
+
+// SearchFields are the texts of one row that the filter searches.
+type SearchFields [3]string
 
 // Model is a paged, filterable list of T.
 type Model[T any] struct {
@@ -69,8 +73,9 @@ type Model[T any] struct {
 	Table  table.Model
 
 	items []T
-	order []int32 // every item, in sort order
-	view  []int32 // the items shown: order, filtered
+	sigs  []match.Signature // per item: which characters its fields hold
+	order []int32           // every item, in sort order
+	view  []int32           // the items shown: order, filtered
 
 	less  func(a, b *T) bool // nil = the server's order
 	keep  func(a *T) bool    // quick filter; nil = all
@@ -111,7 +116,7 @@ func New[T any](c *common.Common, cfg Config[T]) Model[T] {
 // Reload drops what is loaded and starts again from the first page.
 func (m *Model[T]) Reload() tea.Cmd {
 	m.gen = m.c.NextRequestID()
-	m.items, m.order, m.view = nil, nil, nil
+	m.items, m.sigs, m.order, m.view = nil, nil, nil, nil
 	m.next, m.complete, m.failed, m.followEnd = "", false, nil, false
 	m.guard = client.PageGuard{}
 	m.Table.SetRows(0)
@@ -191,7 +196,7 @@ func (m *Model[T]) SetKeep(keep func(*T) bool) {
 
 // Remove drops the items for which drop is true (after a delete).
 func (m *Model[T]) Remove(drop func(*T) bool) int {
-	kept := m.items[:0]
+	kept, sigs := m.items[:0], m.sigs[:0]
 	removed := 0
 	for i := range m.items {
 		if drop(&m.items[i]) {
@@ -199,9 +204,10 @@ func (m *Model[T]) Remove(drop func(*T) bool) int {
 			continue
 		}
 		kept = append(kept, m.items[i])
+		sigs = append(sigs, m.sigs[i])
 	}
 	clear(m.items[len(kept):])
-	m.items = kept
+	m.items, m.sigs = kept, sigs
 	m.resort()
 	m.refilter(false)
 	return removed
@@ -211,6 +217,7 @@ func (m *Model[T]) Remove(drop func(*T) bool) int {
 // newest-first order would.
 func (m *Model[T]) Prepend(item T) {
 	m.items = append([]T{item}, m.items...)
+	m.sigs = append([]match.Signature{m.sign(&m.items[0])}, m.sigs...)
 	m.resort()
 	m.refilter(false)
 }
@@ -315,6 +322,9 @@ func (m Model[T]) onPage(msg PageMsg[T]) (Model[T], tea.Cmd) {
 func (m *Model[T]) appendPage(items []T) {
 	start := len(m.items)
 	m.items = append(m.items, items...)
+	for i := start; i < len(m.items); i++ {
+		m.sigs = append(m.sigs, m.sign(&m.items[i]))
+	}
 	if m.less != nil {
 		m.resort()
 		m.refilter(false)
@@ -322,7 +332,7 @@ func (m *Model[T]) appendPage(items []T) {
 	}
 	for i := start; i < len(m.items); i++ {
 		m.order = append(m.order, int32(i))
-		if m.passes(&m.items[i]) {
+		if m.passes(int32(i)) {
 			m.view = append(m.view, int32(i))
 		}
 	}
@@ -342,11 +352,25 @@ func (m *Model[T]) prefetch() tea.Cmd {
 	return nil
 }
 
-func (m *Model[T]) passes(it *T) bool {
+func (m *Model[T]) sign(it *T) match.Signature {
+	f := m.cfg.Search(it)
+	return match.Sign(f[0], f[1], f[2])
+}
+
+// passes applies the quick filter and the query to item i.
+func (m *Model[T]) passes(i int32) bool {
+	it := &m.items[i]
 	if m.keep != nil && !m.keep(it) {
 		return false
 	}
-	return m.query.Empty() || m.cfg.Match(it, m.query)
+	if m.query.Empty() {
+		return true
+	}
+	if !m.query.Admits(m.sigs[i]) {
+		return false // the common case: one comparison, no reading
+	}
+	f := m.cfg.Search(it)
+	return m.query.InAny(m.sigs[i], f[0], f[1], f[2])
 }
 
 func (m *Model[T]) resort() {
@@ -375,7 +399,7 @@ func (m *Model[T]) refilter(narrowing bool) {
 		out = make([]int32, 0, len(src))
 	}
 	for _, i := range src {
-		if m.passes(&m.items[i]) {
+		if m.passes(i) {
 			out = append(out, i)
 		}
 	}

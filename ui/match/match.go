@@ -14,6 +14,9 @@ type Query struct {
 	lower string
 	ascii bool
 	first [2]byte // the first byte in both cases, for a quick scan
+
+	mask    uint64 // see Admits
+	certain bool   // see Decided
 }
 
 // New prepares q. An empty query matches everything.
@@ -24,6 +27,7 @@ func New(q string) Query {
 		c := lower[0]
 		out.first = [2]byte{c, byte(unicode.ToUpper(rune(c)))}
 	}
+	out.prepareMask()
 	return out
 }
 
@@ -36,6 +40,26 @@ func (q Query) String() string { return q.raw }
 // Narrows reports whether every match of q is also a match of prev, so
 // filtering can start from prev's results.
 func (q Query) Narrows(prev Query) bool { return strings.Contains(q.lower, prev.lower) }
+
+// InAny reports whether any field contains the query, using the row's
+// signature first.
+func (q Query) InAny(sig Signature, fields ...string) bool {
+	if q.lower == "" {
+		return true
+	}
+	if !q.Admits(sig) {
+		return false
+	}
+	if q.certain {
+		return true
+	}
+	for _, f := range fields {
+		if q.In(f) {
+			return true
+		}
+	}
+	return false
+}
 
 // In reports whether s contains the query, ignoring case.
 func (q Query) In(s string) bool {

@@ -31,3 +31,37 @@ func TestNarrows(t *testing.T) {
 		t.Fatal("Narrows is wrong")
 	}
 }
+
+// TestSignatureNeverRejectsAMatch: whatever In accepts, the signature
+// admits, and a decided query agrees with In exactly.
+func TestSignatureNeverRejectsAMatch(t *testing.T) {
+	rows := []string{"support-agent-17", "am_3F9c_x", "Müller & Söhne", "東京 Logistics", "a.b c", "K\u212a", "", "ZZZ", "tab\there", "x@y.invalid"}
+	queries := []string{"s", "S", "e", "3f", "_", "-", ".", " ", "@", "ü", "東", "k", "z", "zz", "q", "\t", "ag", "1"}
+	for _, r := range rows {
+		sig := Sign(r)
+		for _, qs := range queries {
+			q := New(qs)
+			in := q.In(r)
+			if in && !q.Admits(sig) {
+				t.Errorf("signature rejects %q in %q", qs, r)
+			}
+			if q.Decided() && q.Admits(sig) != in {
+				t.Errorf("decided query %q on %q: admits=%v in=%v", qs, r, q.Admits(sig), in)
+			}
+			if got := q.InAny(sig, r); got != in {
+				t.Errorf("InAny(%q, %q) = %v, In = %v", qs, r, got, in)
+			}
+		}
+	}
+}
+
+func FuzzSignature(f *testing.F) {
+	f.Add("support-agent", "ag")
+	f.Add("Müller", "ü")
+	f.Fuzz(func(t *testing.T, row, query string) {
+		q := New(query)
+		if q.In(row) != q.InAny(Sign(row), row) {
+			t.Fatalf("InAny disagrees with In for %q in %q", query, row)
+		}
+	})
+}

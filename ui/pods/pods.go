@@ -16,7 +16,6 @@ import (
 	"github.com/amkeys/amkeys/ui/format"
 	"github.com/amkeys/amkeys/ui/keys"
 	"github.com/amkeys/amkeys/ui/listing"
-	"github.com/amkeys/amkeys/ui/match"
 	"github.com/amkeys/amkeys/ui/styles"
 	"github.com/amkeys/amkeys/ui/table"
 )
@@ -69,8 +68,8 @@ func New(c *common.Common) *Model {
 		Noun:    "pods",
 		Columns: columns,
 		Fetch:   m.fetcher(false),
-		Match: func(p *client.Pod, q match.Query) bool {
-			return q.In(p.Name) || q.In(p.ID) || q.In(p.ClientID)
+		Search: func(p *client.Pod) listing.SearchFields {
+			return listing.SearchFields{p.Name, p.ID, p.ClientID}
 		},
 	})
 	return m
