@@ -168,7 +168,13 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 			if out == nil || len(body) == 0 {
 				return nil
 			}
-			return decodeBody(body, out)
+			err = decodeBody(body, out)
+			if err != nil && r.method == http.MethodPost {
+				// A 2xx that cannot be read may come from a proxy, or from
+				// a create whose answer (and secret) was mangled.
+				return &OutcomeUnknownError{Method: r.method, Path: r.path, Cause: err}
+			}
+			return err
 		}
 		if err == nil {
 			err = decodeError(status, body)
@@ -257,7 +263,11 @@ type OutcomeUnknownError struct {
 }
 
 func (e *OutcomeUnknownError) Error() string {
-	return fmt.Sprintf("%s %s: %v; %v", e.Method, e.Path, e.Cause, ErrOutcomeUnknown)
+	cause := e.Cause.Error()
+	if op := e.Method + " " + e.Path; !strings.HasPrefix(cause, op) { // say it once
+		cause = op + ": " + cause
+	}
+	return cause + "; " + ErrOutcomeUnknown.Error()
 }
 
 func (e *OutcomeUnknownError) Unwrap() []error { return []error{ErrOutcomeUnknown, e.Cause} }
@@ -273,13 +283,14 @@ func scrubURLError(err error) error {
 }
 
 // outcomeUnknown reports whether a failed POST may have reached the server:
-// any transport failure after the request was written, and any 5xx.
+// any transport failure after the request was written, any 5xx, and a 2xx
+// whose body could not be read (too large).
 func outcomeUnknown(status int, err error) bool {
 	var te *TransportError
 	if errors.As(err, &te) {
 		return !isDialError(te.Err)
 	}
-	return status >= 500
+	return status >= 500 || (status >= 200 && status < 300)
 }
 
 // isDialError reports errors that prove the request never left this
