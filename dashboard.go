@@ -56,6 +56,7 @@ func startUI(ctx context.Context, s config.Settings, demo bool, stderr io.Writer
 			ReadOnly:         s.ReadOnly,
 			Demo:             demo,
 			OwnKeyPrefix:     api.KeyPrefix(),
+			KeySource:        s.KeySource,
 			AuditConcurrency: s.AuditConcurrency,
 		},
 		Styles:    styles.New(noColor),

@@ -316,7 +316,11 @@ func (m *Model) statusLine(w int) string {
 	} else if set.Profile != "" {
 		parts = append(parts, "profile "+set.Profile)
 	}
-	parts = append(parts, set.BaseURL, m.top().Status())
+	parts = append(parts, set.BaseURL)
+	if set.KeySource != "" && !set.Demo {
+		parts = append(parts, "key from "+set.KeySource)
+	}
+	parts = append(parts, m.top().Status())
 	if set.ReadOnly {
 		parts = append(parts, "[read-only]")
 	}

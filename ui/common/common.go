@@ -37,6 +37,9 @@ type Settings struct {
 	// OwnKeyPrefix is the prefix of the key amkeys runs with, so that the
 	// UI can warn before deleting it. Never the key itself.
 	OwnKeyPrefix string
+	// KeySource says where the key came from ("environment
+	// AGENTMAIL_API_KEY"), for the status line. Never the key.
+	KeySource string
 	// AuditConcurrency is the audit's requests in flight (0 = its default).
 	AuditConcurrency int
 }
