@@ -98,7 +98,10 @@ type Model interface {
 // leftovers count for debugging.
 func Settle(m Model, msg tea.Msg) {
 	queue := []tea.Msg{msg}
-	for rounds := 0; len(queue) > 0 && rounds < 10_000; rounds++ {
+	// A timer the tick filter does not recognise would otherwise keep the
+	// loop going forever; no real exchange with the sandbox takes this long.
+	deadline := time.Now().Add(settleBudget)
+	for rounds := 0; len(queue) > 0 && rounds < 10_000 && time.Now().Before(deadline); rounds++ {
 		next := queue[0]
 		queue = queue[1:]
 		_, cmd := m.Update(next)
@@ -110,6 +113,8 @@ func Settle(m Model, msg tea.Msg) {
 		}
 	}
 }
+
+const settleBudget = 20 * time.Second
 
 // isTick spots timer messages that would otherwise loop forever.
 func isTick(msg tea.Msg) bool {
