@@ -85,12 +85,12 @@ type Model struct {
 
 // Columns of the table.
 var columns = []table.Column{
-	{Title: "name", Flex: 3, Min: 8},
-	{Title: "prefix", Width: 12},
+	{Title: "name", Flex: 3, Min: 12},
+	{Title: "prefix", Width: 12, Min: 9},
 	{Title: "scope", Width: 5},
 	{Title: "permissions", Width: 12},
 	{Title: "created", Width: 10},
-	{Title: "last used", Width: 14},
+	{Title: "last used", Width: 14, Min: 9},
 	{Title: "state", Width: 5},
 }
 

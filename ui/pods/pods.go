@@ -38,11 +38,11 @@ func DefaultKeyMap() KeyMap {
 }
 
 var columns = []table.Column{
-	{Title: "name", Flex: 3, Min: 8},
-	{Title: "pod id", Width: 36}, // a UUID, shown whole so it can be copied
-	{Title: "client id", Flex: 2, Min: 6},
-	{Title: "created", Width: 16},
-	{Title: "updated", Width: 16},
+	{Title: "name", Flex: 3, Min: 12},
+	{Title: "pod id", Width: 36, Min: 13}, // a UUID: whole when there is room
+	{Title: "client id", Flex: 2, Min: 8},
+	{Title: "created", Width: 16, Min: 11},
+	{Title: "updated", Width: 16, Min: 11},
 }
 
 // Model is the pods screen.

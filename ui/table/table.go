@@ -13,8 +13,10 @@ import (
 	"github.com/amkeys/amkeys/ui/styles"
 )
 
-// Column is one column. A column with Flex shares the width left after the
-// fixed columns; Min is its smallest width.
+// Column is one column. A fixed column has Width; a column with Flex
+// shares the width left over. Min is how far a column shrinks before
+// columns to its left give way (0 on a fixed column: never, until the
+// last resort).
 type Column struct {
 	Title string
 	Width int
@@ -182,41 +184,55 @@ func (m *Model) clamp() {
 	}
 }
 
-// layout shares the width: fixed columns first, flex columns the rest;
-// when too narrow, columns shrink from the right.
+// layout shares the width. Every column starts at its preferred width
+// (flex columns at Min); when that is too wide, columns shrink from the
+// right to their Min, then from the right to nothing. Width left over goes
+// to the flex columns.
 func (m *Model) layout() {
 	m.widths = make([]int, len(m.cols))
-	avail := m.width - 2 // the row marker
-	gaps := max(len(m.cols)-1, 0)
-	avail -= gaps
-	fixed, flex := 0, 0
+	avail := m.width - 2 - max(len(m.cols)-1, 0) // row marker and gaps
+	total, flex := 0, 0
 	for i, c := range m.cols {
-		if c.Flex == 0 {
-			m.widths[i] = c.Width
-			fixed += c.Width
-		} else {
+		m.widths[i] = c.Width
+		if c.Flex > 0 {
+			m.widths[i] = c.Min
 			flex += c.Flex
 		}
+		total += m.widths[i]
 	}
-	rest := avail - fixed
-	for i, c := range m.cols {
-		if c.Flex > 0 {
-			w := 0
-			if flex > 0 && rest > 0 {
-				w = rest * c.Flex / flex
-			}
-			m.widths[i] = max(w, c.Min)
+	for pass := 0; pass < 2 && total > avail; pass++ {
+		for i := len(m.widths) - 1; i >= 0 && total > avail; i-- {
+			cut := min(total-avail, max(m.widths[i]-m.floor(i, pass), 0))
+			m.widths[i] -= cut
+			total -= cut
 		}
 	}
-	// Shrink from the right until it fits.
-	total := 0
-	for _, w := range m.widths {
-		total += w
+	if rest := avail - total; rest > 0 && flex > 0 {
+		given := 0
+		last := -1
+		for i, c := range m.cols {
+			if c.Flex > 0 {
+				add := rest * c.Flex / flex
+				m.widths[i] += add
+				given += add
+				last = i
+			}
+		}
+		m.widths[last] += rest - given // rounding goes to the last flex column
 	}
-	for i := len(m.widths) - 1; i >= 0 && total > avail; i-- {
-		cut := min(total-avail, m.widths[i])
-		m.widths[i] -= cut
-		total -= cut
+}
+
+// floor is how narrow column i may get: in the first pass its Min (a
+// fixed column without Min keeps its width), in the last nothing.
+func (m *Model) floor(i, pass int) int {
+	c := m.cols[i]
+	switch {
+	case pass > 0:
+		return 0
+	case c.Flex == 0 && c.Min == 0:
+		return c.Width
+	default:
+		return c.Min
 	}
 }
 
