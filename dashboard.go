@@ -38,6 +38,9 @@ func startUI(ctx context.Context, s config.Settings, demo bool, stderr io.Writer
 		fmt.Fprintln(stderr, "amkeys:", err)
 		return exitUsage
 	}
+	// A connection dialled but never used holds a --demo sandbox's
+	// graceful stop for 5 s; closing them lets amkeys quit at once.
+	defer api.CloseIdleConnections()
 	noColor := os.Getenv("NO_COLOR") != ""
 	if noColor {
 		lipgloss.SetColorProfile(termenv.Ascii)

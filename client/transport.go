@@ -205,7 +205,14 @@ func (c *Client) attempt(ctx context.Context, r request) ([]byte, int, http.Head
 	actx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
 	defer cancel()
 	u := *c.base
-	u.Path = c.base.Path + r.path
+	// r.path is already escaped (ids go through url.PathEscape): set both
+	// forms, or u.String() would escape the escapes a second time.
+	u.RawPath = c.base.EscapedPath() + r.path
+	path, err := url.PathUnescape(u.RawPath)
+	if err != nil {
+		return nil, 0, nil, fmt.Errorf("%s %s: %w", r.method, r.path, err)
+	}
+	u.Path = path
 	u.RawQuery = r.query.Encode()
 	var body io.Reader
 	if r.body != nil {
@@ -234,6 +241,11 @@ func (c *Client) attempt(ctx context.Context, r request) ([]byte, int, http.Head
 	}
 	if int64(len(data)) > c.opts.MaxBody {
 		return nil, resp.StatusCode, resp.Header, fmt.Errorf("%s %s: %w (%d MiB)", r.method, r.path, ErrBodyTooLarge, c.opts.MaxBody>>20)
+	}
+	// A proxy's error page may echo the request's headers: our own key
+	// must not travel on into an error message and onto the screen.
+	if c.key != "" && bytes.Contains(data, []byte(c.key)) {
+		data = bytes.ReplaceAll(data, []byte(c.key), []byte("[redacted]"))
 	}
 	return data, resp.StatusCode, resp.Header, nil
 }

@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/amkeys/amkeys/ui/confirm"
 	"github.com/amkeys/amkeys/ui/sanitize"
 )
@@ -86,6 +88,9 @@ func (m *Model) View() string {
 		}
 	}
 	lines[lay.submitY] = m.submitButton()
+	for i, l := range lines { // at the narrowest windows no line may wrap
+		lines[i] = ansi.Truncate(l, w, "…")
+	}
 	return strings.Join(lines, "\n")
 }
 

@@ -215,7 +215,7 @@ func (m *Model) View() string {
 	if m.pending != 0 {
 		b.WriteString(st.Muted.Render("creating the pod…") + "\n")
 	} else {
-		b.WriteString(st.Muted.Render("enter on the last field or ctrl+s creates the pod · esc cancels") + "\n")
+		b.WriteString(st.Muted.Render(sanitize.Truncate("enter on the last field or ctrl+s creates the pod · esc cancels", w)) + "\n")
 	}
 	for _, p := range m.problem {
 		for _, l := range sanitize.Lines(p, w, 4) {

@@ -253,7 +253,8 @@ func (m *Model) View() string {
 	if m.revealed {
 		b.WriteString(m.revealedView(w-13) + "\n")
 	} else {
-		b.WriteString(st.Accent.Render(Masked(m.key.Prefix)) + "   " + st.Muted.Render("(v reveals it)") + "\n")
+		line := st.Accent.Render(Masked(m.key.Prefix)) + "   " + st.Muted.Render("(v reveals it)")
+		b.WriteString(ansi.Truncate(line, w-13, "…") + "\n") // a long prefix in a narrow window
 	}
 	b.WriteByte('\n')
 	for _, l := range m.clipboardLines() {
