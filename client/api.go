@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -62,8 +63,12 @@ func (c *Client) ListPods(ctx context.Context, o ListOptions) (PodPage, error) {
 
 // GetPod returns one pod.
 func (c *Client) GetPod(ctx context.Context, podID string) (Pod, error) {
+	path, err := podPath(podID)
+	if err != nil {
+		return Pod{}, err
+	}
 	var out Pod
-	err := c.do(ctx, request{method: http.MethodGet, path: "/v0/pods/" + url.PathEscape(podID)}, &out)
+	err = c.do(ctx, request{method: http.MethodGet, path: path}, &out)
 	return out, err
 }
 
@@ -80,14 +85,22 @@ func (c *Client) CreatePod(ctx context.Context, name, clientID string) (Pod, err
 
 // DeletePod deletes a pod and, with it, its keys.
 func (c *Client) DeletePod(ctx context.Context, podID string) error {
-	return c.do(ctx, request{method: http.MethodDelete, path: "/v0/pods/" + url.PathEscape(podID)}, nil)
+	path, err := podPath(podID)
+	if err != nil {
+		return err
+	}
+	return c.do(ctx, request{method: http.MethodDelete, path: path}, nil)
 }
 
 // ListKeys returns one page of a pod's keys, newest first. With podID ""
 // it lists the organization's keys (/v0/api-keys).
 func (c *Client) ListKeys(ctx context.Context, podID string, o ListOptions) (KeyPage, error) {
+	path, err := keysPath(podID)
+	if err != nil {
+		return KeyPage{}, err
+	}
 	var out keyList
-	err := c.do(ctx, request{method: http.MethodGet, path: keysPath(podID), query: o.values(podID == "")}, &out)
+	err = c.do(ctx, request{method: http.MethodGet, path: path, query: o.values(podID == "")}, &out)
 	return KeyPage{Keys: out.Keys, NextPageToken: out.NextPageToken}, err
 }
 
@@ -99,6 +112,10 @@ func (c *Client) ListKeys(ctx context.Context, podID string, o ListOptions) (Key
 // A failure whose outcome is unknown wraps ErrOutcomeUnknown; never retry
 // it blindly, list the keys and look instead.
 func (c *Client) CreateKey(ctx context.Context, podID, name string, perms Permissions) (CreatedAPIKey, error) {
+	path, err := keysPath(podID)
+	if err != nil {
+		return CreatedAPIKey{}, err
+	}
 	b := createKeyBody{Name: name}
 	if !perms.IsUnrestricted() {
 		b.Permissions = &perms
@@ -108,7 +125,7 @@ func (c *Client) CreateKey(ctx context.Context, podID, name string, perms Permis
 		return CreatedAPIKey{}, err
 	}
 	var out createdKeyWire
-	if err := c.do(ctx, request{method: http.MethodPost, path: keysPath(podID), body: body}, &out); err != nil {
+	if err := c.do(ctx, request{method: http.MethodPost, path: path, body: body}, &out); err != nil {
 		return CreatedAPIKey{}, err
 	}
 	return CreatedAPIKey(out), nil
@@ -116,12 +133,40 @@ func (c *Client) CreateKey(ctx context.Context, podID, name string, perms Permis
 
 // DeleteKey deletes a key (podID "" = an organization key).
 func (c *Client) DeleteKey(ctx context.Context, podID, keyID string) error {
-	return c.do(ctx, request{method: http.MethodDelete, path: keysPath(podID) + "/" + url.PathEscape(keyID)}, nil)
+	path, err := keysPath(podID)
+	if err != nil {
+		return err
+	}
+	key, err := segment(keyID)
+	if err != nil {
+		return err
+	}
+	return c.do(ctx, request{method: http.MethodDelete, path: path + "/" + key}, nil)
 }
 
-func keysPath(podID string) string {
-	if podID == "" {
-		return "/v0/api-keys"
+// ErrInvalidID refuses an id that would change a request's path.
+var ErrInvalidID = errors.New("invalid id: empty, \".\" or \"..\"")
+
+// segment escapes an id for a request path. Ids come from the server; an
+// empty, "." or ".." id (only a broken or hostile server sends one) would
+// turn /v0/pods/../api-keys/X into a request on another resource.
+func segment(id string) (string, error) {
+	if id == "" || id == "." || id == ".." {
+		return "", ErrInvalidID
 	}
-	return "/v0/pods/" + url.PathEscape(podID) + "/api-keys"
+	return url.PathEscape(id), nil
+}
+
+func podPath(podID string) (string, error) {
+	seg, err := segment(podID)
+	return "/v0/pods/" + seg, err
+}
+
+// keysPath is a pod's keys, or with podID "" the organization's.
+func keysPath(podID string) (string, error) {
+	if podID == "" {
+		return "/v0/api-keys", nil
+	}
+	pod, err := podPath(podID)
+	return pod + "/api-keys", err
 }

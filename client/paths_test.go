@@ -2,10 +2,13 @@ package client
 
 import (
 	"context"
+	"errors"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -79,5 +82,43 @@ func TestBasePathPrefixIsKept(t *testing.T) {
 	}
 	if got != "/agent%20mail/v0/pods/p%20q/api-keys" {
 		t.Errorf("path %q", got)
+	}
+}
+
+// TestIDsThatWouldChangeThePathAreRefused: a hostile server naming a pod
+// ".." must not turn a delete of its key into a delete elsewhere.
+func TestIDsThatWouldChangeThePathAreRefused(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		w.WriteHeader(204)
+	}))
+	defer srv.Close()
+	c, err := New(Options{BaseURL: srv.URL, APIKey: "am_pathtestkey000"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, id := range []string{".", ".."} {
+		if err := c.DeleteKey(ctx, id, "k"); !errors.Is(err, ErrInvalidID) {
+			t.Errorf("DeleteKey(%q, k) = %v", id, err)
+		}
+		if err := c.DeletePod(ctx, id); !errors.Is(err, ErrInvalidID) {
+			t.Errorf("DeletePod(%q) = %v", id, err)
+		}
+		if _, err := c.ListKeys(ctx, id, ListOptions{}); !errors.Is(err, ErrInvalidID) {
+			t.Errorf("ListKeys(%q) = %v", id, err)
+		}
+	}
+	for _, id := range []string{"", ".", ".."} {
+		if err := c.DeleteKey(ctx, "pod", id); !errors.Is(err, ErrInvalidID) {
+			t.Errorf("DeleteKey(pod, %q) = %v", id, err)
+		}
+		if _, err := c.GetPod(ctx, id); !errors.Is(err, ErrInvalidID) {
+			t.Errorf("GetPod(%q) = %v", id, err)
+		}
+	}
+	if calls.Load() != 0 {
+		t.Fatalf("%d requests reached the server", calls.Load())
 	}
 }

@@ -283,11 +283,13 @@ func (m *Model) messageLines(w int) []string {
 	st := m.c.Styles
 	switch {
 	case m.err != nil:
+		// The fix is what the user acts on: it gets its lines first.
 		what, fix := describeError(m.err)
-		lines := sanitize.Lines("✗ "+what, w, maxErrorLines-1)
+		var fixLines []string
 		if fix != "" {
-			lines = append(lines, sanitize.Lines("  fix: "+fix, w, maxErrorLines-len(lines))...)
+			fixLines = sanitize.Lines("fix: "+fix, w, maxErrorLines-1)
 		}
+		lines := append(sanitize.Lines("✗ "+what, w, maxErrorLines-len(fixLines)), fixLines...)
 		for i := range lines {
 			lines[i] = st.ErrorPaint.Apply(lines[i])
 		}

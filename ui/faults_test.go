@@ -346,7 +346,7 @@ func TestFaultMatrixDashboard(t *testing.T) {
 			f.sb.FailPod(acme.ID, 0)
 			rig.tm.Send(uitest.Key("r"))
 			if onKeys {
-				faultWait(t, rig.tm, 5*time.Second, "ci-reader", "1 keys")
+				faultWait(t, rig.tm, 5*time.Second, "ci-reader", "1 key")
 			} else {
 				faultWait(t, rig.tm, 5*time.Second, "Acme Fault Pod", "Globex Fault Pod", "2 pods")
 			}

@@ -9,6 +9,7 @@ import (
 	"context"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
@@ -421,7 +422,11 @@ func (m Model[T]) footer() string {
 	if m.filtering {
 		return m.input.View()
 	}
-	s := strconv.Itoa(len(m.items)) + " " + m.cfg.Noun
+	noun := m.cfg.Noun
+	if len(m.items) == 1 {
+		noun = strings.TrimSuffix(noun, "s")
+	}
+	s := strconv.Itoa(len(m.items)) + " " + noun
 	if len(m.view) != len(m.items) {
 		s = strconv.Itoa(len(m.view)) + " of " + s
 	}

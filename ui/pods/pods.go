@@ -4,6 +4,7 @@ package pods
 
 import (
 	"context"
+	"errors"
 	"strconv"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -44,6 +45,8 @@ var columns = []table.Column{
 	{Title: "created", Width: 16, Min: 11},
 	{Title: "updated", Width: 16, Min: 11},
 }
+
+var errNoPodID = errors.New("the server sent this pod without an id, so its keys cannot be listed")
 
 // Model is the pods screen.
 type Model struct {
@@ -142,10 +145,15 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 	if k, ok := msg.(tea.KeyMsg); ok && !m.list.Filtering() {
 		switch {
 		case key.Matches(k, m.KeyMap.Open):
-			if p, ok := m.list.Selected(); ok {
-				return m, common.Push(keys.New(m.c, *p))
+			p, ok := m.list.Selected()
+			switch {
+			case !ok:
+				return m, nil
+			case p.ID == "":
+				// Listing keys of "" would list the organization's keys.
+				return m, common.Fail("opening the pod", errNoPodID)
 			}
-			return m, nil
+			return m, common.Push(keys.New(m.c, *p))
 		case key.Matches(k, m.KeyMap.Sort):
 			return m, m.SetAscending(!m.ascending)
 		case key.Matches(k, m.KeyMap.Refresh):
