@@ -280,7 +280,7 @@ func (m *Model) breadcrumb(w int) string {
 // messageLines is the error (its context and message, then the server's
 // fix, wrapped) or the notice; one empty line when there is neither.
 func (m *Model) messageLines(w int) []string {
-	st := m.c.Styles
+	st := &m.c.Styles
 	switch {
 	case m.err != nil:
 		// The fix is what the user acts on: it gets its lines first.

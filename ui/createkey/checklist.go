@@ -125,7 +125,7 @@ func (l *checklist) hidden() (above, below int) {
 }
 
 // view draws the rows in the view, the cursor row highlighted when focused.
-func (l *checklist) view(p client.Permissions, focused bool, width int, st styles.Styles) string {
+func (l *checklist) view(p client.Permissions, focused bool, width int, st *styles.Styles) string {
 	lines := make([]string, 0, l.height)
 	for r := l.offset; r < len(l.rows) && r < l.offset+l.height; r++ {
 		at := focused && r == l.cursor
@@ -138,7 +138,7 @@ func (l *checklist) view(p client.Permissions, focused bool, width int, st style
 	return strings.Join(lines, "\n")
 }
 
-func (l *checklist) line(p client.Permissions, r int, at bool, width int, st styles.Styles) string {
+func (l *checklist) line(p client.Permissions, r int, at bool, width int, st *styles.Styles) string {
 	mark := "  "
 	if at {
 		mark = "› "

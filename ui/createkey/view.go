@@ -59,7 +59,7 @@ func (m *Model) View() string {
 	if m.picker != nil {
 		return confirm.Place(m.width, m.height, m.picker.view(m.width, m.height, m.c.Styles))
 	}
-	st := m.c.Styles
+	st := &m.c.Styles
 	w := max(m.width, 20)
 	lay := m.layout()
 	lines := make([]string, lay.height)
@@ -126,7 +126,7 @@ func (m *Model) radio(unrestricted bool, text string) string {
 }
 
 func (m *Model) listHeader() string {
-	st := m.c.Styles
+	st := &m.c.Styles
 	if m.unrestricted {
 		return m.label("Permissions", fieldList) + st.Warning.Render("all, including any the API adds later")
 	}

@@ -200,7 +200,7 @@ func describe(err error) []string {
 
 // View draws the two fields and any problem.
 func (m *Model) View() string {
-	st := m.c.Styles
+	st := &m.c.Styles
 	w := max(m.width, 20)
 	var b strings.Builder
 	b.WriteString(st.Title.Render("New pod") + "\n\n")

@@ -92,7 +92,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 func (m *Model) View() string { return m.vp.View() }
 
 func (m *Model) render() string {
-	st := m.c.Styles
+	st := &m.c.Styles
 	now := m.c.Now()
 	k := m.key
 	var b strings.Builder
@@ -125,7 +125,7 @@ func (m *Model) render() string {
 // Grid renders a permission record grouped by resource. An unrestricted key
 // is said to be so in words, not drawn as every box ticked.
 func Grid(c *common.Common, p client.Permissions, width int) string {
-	st := c.Styles
+	st := &c.Styles
 	var b strings.Builder
 	if p.IsUnrestricted() {
 		b.WriteString(st.Warning.Render("permissions  UNRESTRICTED: full access within the key's scope"))

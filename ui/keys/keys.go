@@ -301,7 +301,7 @@ func (m *Model) cell(k *client.APIKey, col int) string {
 }
 
 func (m *Model) paint(k *client.APIKey, col int) styles.Paint {
-	st := m.c.Styles
+	st := &m.c.Styles
 	switch {
 	case col == 3 && k.Permissions.IsUnrestricted():
 		return st.WarningCell

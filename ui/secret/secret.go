@@ -237,7 +237,7 @@ func (m *Model) View() string {
 	if m.dialog != nil {
 		return confirm.Place(m.width, m.height, m.dialog.View(m.width))
 	}
-	st := m.c.Styles
+	st := &m.c.Styles
 	w := max(m.width, 20)
 	var b strings.Builder
 	b.WriteString(st.Success.Render("Key created.") + " " + "This is the only time its secret is shown.\n\n")

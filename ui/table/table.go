@@ -58,21 +58,22 @@ type PaintFunc func(row, col int) styles.Paint
 
 // Model is the table state. The zero value is unusable; use New.
 type Model struct {
-	KeyMap  KeyMap
-	cols    []Column
-	widths  []int
-	styles  styles.Styles
-	n       int
-	cursor  int
-	offset  int
-	width   int
-	height  int // body rows (header excluded)
-	focused bool
+	KeyMap   KeyMap
+	cols     []Column
+	widths   []int
+	header   styles.Paint // only paints: the model is copied by value
+	selected styles.Paint
+	n        int
+	cursor   int
+	offset   int
+	width    int
+	height   int // body rows (header excluded)
+	focused  bool
 }
 
 // New makes a table with the given columns.
 func New(cols []Column, st styles.Styles) Model {
-	m := Model{KeyMap: DefaultKeyMap(), cols: cols, styles: st, focused: true}
+	m := Model{KeyMap: DefaultKeyMap(), cols: cols, header: st.HeaderRow, selected: st.SelectedRow, focused: true}
 	m.layout()
 	return m
 }
@@ -245,7 +246,7 @@ func (m Model) View(cell CellFunc, paint PaintFunc) string {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
-		b.WriteString(m.styles.HeaderRow.Apply(sanitize.Cell(c.Title, m.widths[i])))
+		b.WriteString(m.header.Apply(sanitize.Cell(c.Title, m.widths[i])))
 	}
 	end := min(m.offset+m.height, m.n)
 	for r := m.offset; r < end; r++ {
@@ -279,7 +280,7 @@ func (m Model) row(b *strings.Builder, r int, cell CellFunc, paint PaintFunc) {
 		line.WriteString(text)
 	}
 	if selected {
-		b.WriteString(m.styles.SelectedRow.Apply(line.String()))
+		b.WriteString(m.selected.Apply(line.String()))
 		return
 	}
 	b.WriteString(line.String())
