@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -130,71 +129,9 @@ func TestFlowCreateRestrictedKeyAndItsSecret(t *testing.T) {
 	if got := fake.Content(); got != "" {
 		t.Errorf("quitting left %q on the clipboard", got)
 	}
-	if path := find(reflect.ValueOf(a.tm.FinalModel(t)), newSecret, map[uintptr]bool{}); path != "" {
+	if path := uitest.FindString(a.tm.FinalModel(t), newSecret); path != "" {
 		t.Errorf("the secret is still held at %s", path)
 	}
-}
-
-// find looks for s in every string and byte slice reachable from v, and
-// returns where. The API client (with its own credentials and connection
-// buffers) and the copier (whose fake records each write) are not the
-// UI's models and are skipped.
-func find(v reflect.Value, s string, seen map[uintptr]bool) string {
-	switch v.Kind() {
-	case reflect.String:
-		if strings.Contains(v.String(), s) {
-			return "string"
-		}
-	case reflect.Pointer, reflect.Interface:
-		if v.IsNil() {
-			return ""
-		}
-		if v.Kind() == reflect.Pointer {
-			if seen[v.Pointer()] || skipped(v.Type()) {
-				return ""
-			}
-			seen[v.Pointer()] = true
-		}
-		if p := find(v.Elem(), s, seen); p != "" {
-			return "*" + p
-		}
-	case reflect.Struct:
-		if skipped(v.Type()) {
-			return ""
-		}
-		for i := range v.NumField() {
-			if p := find(v.Field(i), s, seen); p != "" {
-				return v.Type().Name() + "." + v.Type().Field(i).Name + " > " + p
-			}
-		}
-	case reflect.Slice, reflect.Array:
-		if v.Kind() == reflect.Slice && v.Type().Elem().Kind() == reflect.Uint8 {
-			if bytes.Contains(v.Bytes(), []byte(s)) {
-				return "[]byte"
-			}
-			return ""
-		}
-		for i := range v.Len() {
-			if p := find(v.Index(i), s, seen); p != "" {
-				return "[i] > " + p
-			}
-		}
-	case reflect.Map:
-		for it := v.MapRange(); it.Next(); {
-			if p := find(it.Value(), s, seen); p != "" {
-				return "[k] > " + p
-			}
-		}
-	}
-	return ""
-}
-
-func skipped(t reflect.Type) bool {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	return t == reflect.TypeOf(client.Client{}) || t == reflect.TypeOf(clip.Copier{}) ||
-		strings.HasPrefix(t.PkgPath(), "context")
 }
 
 var _ tea.Model = (*ui.Model)(nil)
@@ -205,12 +142,12 @@ func TestFindSeesAHeldSecret(t *testing.T) {
 	c := uitest.NewCommon(t, uitest.NewFakeAPI(acme.ID, 0))
 	created := client.CreatedAPIKey{APIKey: client.APIKey{Name: "k", Prefix: "am_x"}, Secret: "am_xHeldSecret123"}
 	m := secret.New(c, acme, created)
-	if find(reflect.ValueOf(m), created.Secret, map[uintptr]bool{}) == "" {
+	if uitest.FindString(m, created.Secret) == "" {
 		t.Fatal("find missed the secret held by the secret screen")
 	}
 	m.Update(uitest.Key("esc"))
 	m.Update(uitest.Key("y"))
-	if p := find(reflect.ValueOf(m), created.Secret, map[uintptr]bool{}); p != "" {
+	if p := uitest.FindString(m, created.Secret); p != "" {
 		t.Fatalf("the left screen still holds the secret at %s", p)
 	}
 }
