@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/amkeys/amkeys/client"
+	"github.com/amkeys/amkeys/ui/sanitize"
 )
 
 const adminKeyName = "sandbox admin"
@@ -95,7 +96,8 @@ func (sd *seeder) admin(secret string, createdAt time.Time) {
 const day = 24 * time.Hour
 
 // seedHostile holds names and ids that try to drive a terminal: a handful of
-// pods for a manual look; tests bring their own corpus through AddPod/AddKey.
+// curated pods first, then one pod and key per case of the hostile corpus
+// (ui/sanitize.Corpus), for a look in a real terminal.
 func seedHostile(st *store, adminSecret string, now time.Time) {
 	sd := newSeeder(st, now, 666)
 	sd.admin(adminSecret, now.Add(-30*day))
@@ -118,6 +120,13 @@ func seedHostile(st *store, adminSecret string, now time.Time) {
 		sd.key(p.id, "", hp.name, client.Restricted("pod_read", "api_key_read"),
 			p.createdAt.Add(time.Hour), sd.ago(time.Minute, 12*time.Hour))
 		sd.key(p.id, "", "key: "+hp.clientID, client.Unrestricted(), p.createdAt.Add(2*time.Hour), time.Time{})
+	}
+	// Then the whole hostile corpus the tests use: a pod and a key named
+	// by each case, the case's name as client id.
+	corpus := sanitize.Corpus()
+	for i, hc := range corpus {
+		p := sd.pod(hc.Text, "corpus-"+hc.Name, now.Add(-time.Duration(len(pods)+len(corpus)-i)*day))
+		sd.key(p.id, "", hc.Text, client.Restricted("pod_read"), p.createdAt.Add(time.Hour), sd.ago(time.Minute, 100*day))
 	}
 	first := st.podOrder.items[0]
 	evil := sd.key(first.id, "x\x1b[2J@evil.invalid", "inbox key \x1b]52;c;aGk=\x07",
