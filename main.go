@@ -96,7 +96,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if *demo {
 		return runDemo(ctx, settings, stderr)
 	}
-	return runDashboard(ctx, settings, stderr)
+	return startUI(ctx, settings, false, stderr)
 }
 
 // runDemo serves the demo organization on a loopback port and opens the
@@ -112,8 +112,4 @@ func runDemo(ctx context.Context, s config.Settings, stderr io.Writer) int {
 	s.APIKey = config.NewSecret(srv.AdminKey())
 	s.Profile = "demo"
 	return startUI(ctx, s, true, stderr)
-}
-
-func runDashboard(ctx context.Context, s config.Settings, stderr io.Writer) int {
-	return startUI(ctx, s, false, stderr)
 }
