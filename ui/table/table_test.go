@@ -1,0 +1,95 @@
+package table
+
+import (
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/amkeys/amkeys/ui/styles"
+)
+
+func newTable(rows int) Model {
+	m := New([]Column{{Title: "name", Flex: 1, Min: 4}, {Title: "id", Width: 6, Min: 3}}, styles.New(true))
+	m.SetSize(40, 11) // a header and 10 rows
+	m.SetRows(rows)
+	return m
+}
+
+func press(s string) tea.KeyMsg {
+	switch s {
+	case "pgdown":
+		return tea.KeyMsg{Type: tea.KeyPgDown}
+	case "ctrl+d":
+		return tea.KeyMsg{Type: tea.KeyCtrlD}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
+}
+
+func TestNavigation(t *testing.T) {
+	m := newTable(100)
+	steps := []struct {
+		msg  tea.Msg
+		want int
+	}{
+		{press("j"), 1},
+		{press("k"), 0},
+		{press("k"), 0}, // stays at the top
+		{press("pgdown"), 10},
+		{press("ctrl+d"), 15},
+		{press("G"), 99},
+		{press("j"), 99}, // stays at the bottom
+		{press("g"), 0},
+		{tea.MouseMsg{Button: tea.MouseButtonWheelDown}, 3},
+		{tea.MouseMsg{Button: tea.MouseButtonWheelUp}, 0},
+	}
+	for i, s := range steps {
+		m, _ = m.Update(s.msg)
+		if m.Cursor() != s.want {
+			t.Fatalf("step %d (%v): cursor %d, want %d", i, s.msg, m.Cursor(), s.want)
+		}
+	}
+}
+
+func TestBlurredIgnoresInput(t *testing.T) {
+	m := newTable(10)
+	m.Blur()
+	m, _ = m.Update(press("j"))
+	if m.Cursor() != 0 {
+		t.Fatal("a blurred table moved")
+	}
+}
+
+func TestViewDrawsOnlyVisibleRowsAtFixedWidth(t *testing.T) {
+	m := newTable(100000)
+	calls := 0
+	out := m.View(func(r, c int) string { calls++; return "row" }, nil)
+	if calls != 10*2 {
+		t.Fatalf("cell called %d times for 10 visible rows of 2 columns", calls)
+	}
+	lines := strings.Split(out, "\n")
+	if len(lines) != 11 {
+		t.Fatalf("%d lines, want 11", len(lines))
+	}
+	for _, l := range lines {
+		if w := len([]rune(l)); w != 40 {
+			t.Fatalf("line %q is %d wide, want 40", l, w)
+		}
+	}
+}
+
+func TestNarrowLayoutKeepsMinimumsFirst(t *testing.T) {
+	m := New([]Column{{Title: "name", Flex: 3, Min: 12}, {Title: "pod id", Width: 36, Min: 13}, {Title: "when", Width: 16, Min: 11}}, styles.New(true))
+	m.SetSize(60, 5)
+	if m.widths[0] < 12 || m.widths[1] < 13 || m.widths[2] < 11 {
+		t.Fatalf("widths %v break a minimum at 60 columns", m.widths)
+	}
+	m.SetSize(20, 5)
+	total := 0
+	for _, w := range m.widths {
+		total += w
+	}
+	if total > 20-2-2 {
+		t.Fatalf("widths %v overflow 20 columns", m.widths)
+	}
+}
