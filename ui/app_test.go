@@ -257,3 +257,18 @@ func TestErrorLineShowsFixAndClearsOnKey(t *testing.T) {
 		t.Fatal("the error line stayed after a key")
 	}
 }
+
+func TestClickSelectsARow(t *testing.T) {
+	m, _ := newDemoApp(t, "demo")
+	p := m.Top().(*pods.Model)
+	// Line 0 breadcrumb, 1 the screen's header, 2 the table header, 3 the
+	// first row: a click on line 5 selects the third pod.
+	uitest.Settle(m, tea.MouseMsg{X: 10, Y: 5, Button: tea.MouseButtonLeft, Action: tea.MouseActionPress})
+	if got := p.List().Table.Cursor(); got != 2 {
+		t.Fatalf("cursor %d after clicking the third row", got)
+	}
+	sel, _ := p.List().Selected()
+	if !strings.Contains(uitest.Plain(m.View()), "▸ "+sel.Name) {
+		t.Fatalf("the selected row %q is not marked", sel.Name)
+	}
+}

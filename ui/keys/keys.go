@@ -218,6 +218,10 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 			return m, m.list.Reload()
 		}
 	}
+	if mouse, ok := msg.(tea.MouseMsg); ok {
+		mouse.Y-- // below this screen's header line, so row clicks land right
+		msg = mouse
+	}
 	var cmd tea.Cmd
 	m.list, cmd = m.list.Update(msg)
 	return m, tea.Batch(cmd, m.applyFocus(msg))

@@ -145,8 +145,11 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		case tea.MouseButtonWheelDown:
 			m.cursor += 3
 		case tea.MouseButtonLeft:
-			// Row clicks: msg.Y is relative to the screen; the owner
-			// translates it with ClickRow.
+			// msg.Y is relative to the table's top: its owner subtracts
+			// whatever it draws above the table.
+			if r := m.ClickRow(msg.Y); r >= 0 && msg.Action == tea.MouseActionPress {
+				m.cursor = r
+			}
 		}
 	}
 	m.clamp()

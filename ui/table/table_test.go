@@ -42,6 +42,9 @@ func TestNavigation(t *testing.T) {
 		{press("g"), 0},
 		{tea.MouseMsg{Button: tea.MouseButtonWheelDown}, 3},
 		{tea.MouseMsg{Button: tea.MouseButtonWheelUp}, 0},
+		{tea.MouseMsg{Button: tea.MouseButtonLeft, Action: tea.MouseActionPress, Y: 4}, 3},  // the header is line 0
+		{tea.MouseMsg{Button: tea.MouseButtonLeft, Action: tea.MouseActionPress, Y: 0}, 3},  // the header: nothing
+		{tea.MouseMsg{Button: tea.MouseButtonLeft, Action: tea.MouseActionPress, Y: 30}, 3}, // below the rows
 	}
 	for i, s := range steps {
 		m, _ = m.Update(s.msg)
