@@ -22,20 +22,36 @@ type layout struct {
 // maxMessageLines bounds the problem box so that the form stays usable.
 const maxMessageLines = 7
 
+// fitProblem wraps a refusal into at most max lines. Its last part (the
+// server's fix, what the user acts on) keeps up to 3 lines; the message
+// and field errors before it are cut first.
+func fitProblem(parts []string, width, max int) []string {
+	if len(parts) == 0 || max <= 0 {
+		return nil
+	}
+	last := sanitize.Lines(parts[len(parts)-1], width, min(3, max))
+	var head []string
+	for _, p := range parts[:len(parts)-1] {
+		head = append(head, sanitize.Lines(p, width, max)...)
+	}
+	if room := max - len(last); len(head) > room {
+		head = head[:room]
+		if room > 0 {
+			head[room-1] = sanitize.Truncate(head[room-1], width-1) + "…"
+		}
+	}
+	return append(head, last...)
+}
+
 // layout places the parts for the current state and fits the checklist
 // into the rows left for it (messages come and go).
 func (m *Model) layout() layout {
 	w := max(m.width, 20)
-	var msgs []string
-	for _, p := range m.problem {
-		msgs = append(msgs, sanitize.Lines(p, w, maxMessageLines)...)
-	}
+	var info []string
 	if m.info != "" {
-		msgs = append(msgs, sanitize.Lines(m.info, w, 3)...)
+		info = sanitize.Lines(m.info, w, 3)
 	}
-	if len(msgs) > maxMessageLines {
-		msgs = append(msgs[:maxMessageLines-1], "…")
-	}
+	msgs := append(fitProblem(m.problem, w, maxMessageLines-len(info)), info...)
 	l := layout{messages: msgs}
 	l.nameY = 2 // title, blank
 	if len(msgs) > 0 {
