@@ -104,9 +104,6 @@ func New(opts Options) (*Client, error) {
 // BaseURL returns the API base URL, for the status line.
 func (c *Client) BaseURL() string { return c.base.String() }
 
-// ReadOnly reports whether the client refuses changes.
-func (c *Client) ReadOnly() bool { return c.opts.ReadOnly }
-
 // KeyPrefix returns the first 8 characters of the client's own key: the
 // prefix the API lists it under. It lets the UI recognise "the key amkeys
 // runs with" without showing or storing more of it.

@@ -61,8 +61,3 @@ func Exact(t time.Time) string {
 	}
 	return t.UTC().Format(time.RFC3339) + " (UTC)"
 }
-
-// DaysSince counts whole days since t.
-func DaysSince(t, now time.Time) int {
-	return int(now.Sub(t) / (24 * time.Hour))
-}
