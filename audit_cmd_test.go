@@ -57,7 +57,7 @@ func allKeyIDs(t *testing.T, srv *sandbox.Running) map[string]bool {
 	}
 	ids := map[string]bool{}
 	collect := func(podID string) {
-		err := api.EachKey(context.Background(), podID, client.ListOptions{Limit: 100}, func(p client.KeyPage) error {
+		err := api.EachKey(context.Background(), client.PodScope(podID), client.ListOptions{Limit: 100}, func(p client.KeyPage) error {
 			for _, k := range p.Keys {
 				ids[k.ID] = true
 			}

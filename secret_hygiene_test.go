@@ -82,20 +82,20 @@ func (r *recordingAPI) ListPods(ctx context.Context, o client.ListOptions) (clie
 	return p, err
 }
 
-func (r *recordingAPI) ListKeys(ctx context.Context, podID string, o client.ListOptions) (client.KeyPage, error) {
-	p, err := r.API.ListKeys(ctx, podID, o)
+func (r *recordingAPI) ListKeys(ctx context.Context, scope client.Scope, o client.ListOptions) (client.KeyPage, error) {
+	p, err := r.API.ListKeys(ctx, scope, o)
 	r.note(err, "")
 	return p, err
 }
 
-func (r *recordingAPI) CreateKey(ctx context.Context, podID, name string, perms client.Permissions) (client.CreatedAPIKey, error) {
-	k, err := r.API.CreateKey(ctx, podID, name, perms)
+func (r *recordingAPI) CreateKey(ctx context.Context, scope client.Scope, name string, perms client.Permissions) (client.CreatedAPIKey, error) {
+	k, err := r.API.CreateKey(ctx, scope, name, perms)
 	r.note(err, k.Secret)
 	return k, err
 }
 
-func (r *recordingAPI) DeleteKey(ctx context.Context, podID, keyID string) error {
-	err := r.API.DeleteKey(ctx, podID, keyID)
+func (r *recordingAPI) DeleteKey(ctx context.Context, scope client.Scope, keyID string) error {
+	err := r.API.DeleteKey(ctx, scope, keyID)
 	r.note(err, "")
 	return err
 }

@@ -92,27 +92,26 @@ func (c *Client) DeletePod(ctx context.Context, podID string) error {
 	return c.do(ctx, request{method: http.MethodDelete, path: path}, nil)
 }
 
-// ListKeys returns one page of a pod's keys, newest first. With podID ""
-// it lists the organization's keys (/v0/api-keys).
-func (c *Client) ListKeys(ctx context.Context, podID string, o ListOptions) (KeyPage, error) {
-	path, err := keysPath(podID)
+// ListKeys returns one page of the keys of a scope, newest first.
+func (c *Client) ListKeys(ctx context.Context, scope Scope, o ListOptions) (KeyPage, error) {
+	path, err := scope.keysPath()
 	if err != nil {
 		return KeyPage{}, err
 	}
 	var out keyList
-	err = c.do(ctx, request{method: http.MethodGet, path: path, query: o.values(podID == "")}, &out)
+	err = c.do(ctx, request{method: http.MethodGet, path: path, query: o.values(scope.acceptsAscending())}, &out)
 	return KeyPage{Keys: out.Keys, NextPageToken: out.NextPageToken}, err
 }
 
-// CreateKey creates a key in a pod (podID "" = an organization key). An
+// CreateKey creates a key in a scope. An
 // unrestricted perms sends no permissions object, which the API reads as
 // full access within the scope. The result holds the secret: this is the
 // only time it exists outside the server.
 //
 // A failure whose outcome is unknown wraps ErrOutcomeUnknown; never retry
 // it blindly, list the keys and look instead.
-func (c *Client) CreateKey(ctx context.Context, podID, name string, perms Permissions) (CreatedAPIKey, error) {
-	path, err := keysPath(podID)
+func (c *Client) CreateKey(ctx context.Context, scope Scope, name string, perms Permissions) (CreatedAPIKey, error) {
+	path, err := scope.keysPath()
 	if err != nil {
 		return CreatedAPIKey{}, err
 	}
@@ -131,9 +130,9 @@ func (c *Client) CreateKey(ctx context.Context, podID, name string, perms Permis
 	return CreatedAPIKey(out), nil
 }
 
-// DeleteKey deletes a key (podID "" = an organization key).
-func (c *Client) DeleteKey(ctx context.Context, podID, keyID string) error {
-	path, err := keysPath(podID)
+// DeleteKey deletes a key of a scope.
+func (c *Client) DeleteKey(ctx context.Context, scope Scope, keyID string) error {
+	path, err := scope.keysPath()
 	if err != nil {
 		return err
 	}
@@ -160,13 +159,4 @@ func segment(id string) (string, error) {
 func podPath(podID string) (string, error) {
 	seg, err := segment(podID)
 	return "/v0/pods/" + seg, err
-}
-
-// keysPath is a pod's keys, or with podID "" the organization's.
-func keysPath(podID string) (string, error) {
-	if podID == "" {
-		return "/v0/api-keys", nil
-	}
-	pod, err := podPath(podID)
-	return pod + "/api-keys", err
 }

@@ -284,7 +284,7 @@ func TestFaultMatrixPOSTIsNeverRetried(t *testing.T) {
 		t.Run(fc.name, func(t *testing.T) {
 			url, hits := startFaultHandler(t, fc.serve)
 			c, waits := faultClient(t, url)
-			_, err := c.CreateKey(context.Background(), "pod1", "ci", client.Restricted("inbox_read"))
+			_, err := c.CreateKey(context.Background(), client.PodScope("pod1"), "ci", client.Restricted("inbox_read"))
 			checkFaultError(t, err, fc.postSays...)
 			if op := "POST /v0/pods/pod1/api-keys"; strings.Count(err.Error(), op) > 1 {
 				t.Errorf("error %q repeats %q", err, op)
@@ -366,7 +366,7 @@ func TestFaultServerNeverAnswers(t *testing.T) {
 
 	url, accepted = silentListener(t)
 	c, _ = faultClient(t, url)
-	_, err = c.CreateKey(context.Background(), "pod1", "ci", client.Unrestricted())
+	_, err = c.CreateKey(context.Background(), client.PodScope("pod1"), "ci", client.Unrestricted())
 	checkFaultError(t, err, "no answer within the timeout")
 	if !errors.Is(err, client.ErrOutcomeUnknown) {
 		t.Errorf("err = %v, want ErrOutcomeUnknown: the request was sent", err)
@@ -428,7 +428,7 @@ func TestFaultSandboxRateLimit(t *testing.T) {
 		t.Errorf("waits %v, want [3s 3s] from Retry-After", w)
 	}
 
-	_, err = c.CreateKey(context.Background(), pod.ID, "ci", client.Unrestricted())
+	_, err = c.CreateKey(context.Background(), client.PodScope(pod.ID), "ci", client.Unrestricted())
 	checkFaultError(t, err, "429")
 	if errors.Is(err, client.ErrOutcomeUnknown) {
 		t.Error("a 429 comes before the work: the outcome is known")
@@ -437,7 +437,7 @@ func TestFaultSandboxRateLimit(t *testing.T) {
 		t.Errorf("POST reached the sandbox %d times, want 1", n)
 	}
 	srv.SetFaults(sandbox.Faults{})
-	page, err := c.ListKeys(context.Background(), pod.ID, client.ListOptions{})
+	page, err := c.ListKeys(context.Background(), client.PodScope(pod.ID), client.ListOptions{})
 	if err != nil || len(page.Keys) != 0 {
 		t.Fatalf("after the storm: %d keys, err %v; want none created", len(page.Keys), err)
 	}
@@ -477,7 +477,7 @@ func TestFaultSandboxErrors(t *testing.T) {
 	if n := srv.RequestCount("GET", "/v0/pods"); n != 1 {
 		t.Errorf("a 500 was retried: %d GETs", n)
 	}
-	_, err = c.CreateKey(context.Background(), pod.ID, "ci", client.Unrestricted())
+	_, err = c.CreateKey(context.Background(), client.PodScope(pod.ID), "ci", client.Unrestricted())
 	checkFaultError(t, err, "500")
 	if !errors.Is(err, client.ErrOutcomeUnknown) {
 		t.Errorf("a POST answered 500 must be an unknown outcome: %v", err)
@@ -493,13 +493,13 @@ func TestFaultSandboxLostAnswerAfterEffect(t *testing.T) {
 	for _, f := range []sandbox.Faults{{ErrorRate: 1, AfterEffect: true}, {DropRate: 1, AfterEffect: true}} {
 		srv, pod := faultSandbox(t, f)
 		c, _ := faultClient(t, srv.URL)
-		_, err := c.CreateKey(context.Background(), pod.ID, "lost", client.Unrestricted())
+		_, err := c.CreateKey(context.Background(), client.PodScope(pod.ID), "lost", client.Unrestricted())
 		checkFaultError(t, err, "outcome unknown")
 		if !errors.Is(err, client.ErrOutcomeUnknown) {
 			t.Fatalf("%+v: err = %v, want ErrOutcomeUnknown", f, err)
 		}
 		srv.SetFaults(sandbox.Faults{})
-		page, err := c.ListKeys(context.Background(), pod.ID, client.ListOptions{})
+		page, err := c.ListKeys(context.Background(), client.PodScope(pod.ID), client.ListOptions{})
 		if err != nil || len(page.Keys) != 1 || page.Keys[0].Name != "lost" {
 			t.Fatalf("%+v: after the lost answer: %+v, %v; want the key to exist", f, page.Keys, err)
 		}
@@ -518,13 +518,13 @@ func TestFaultSandboxDrop(t *testing.T) {
 	if n := srv.RequestCount("GET", "/v0/pods"); n != 3 {
 		t.Errorf("GET reached the sandbox %d times, want 3", n)
 	}
-	_, err = c.CreateKey(context.Background(), pod.ID, "ci", client.Unrestricted())
+	_, err = c.CreateKey(context.Background(), client.PodScope(pod.ID), "ci", client.Unrestricted())
 	checkFaultError(t, err, "outcome unknown")
 	if n := srv.RequestCount("POST", ""); n != 1 {
 		t.Errorf("POST reached the sandbox %d times, want 1", n)
 	}
 	srv.SetFaults(sandbox.Faults{})
-	if page, err := c.ListKeys(context.Background(), pod.ID, client.ListOptions{}); err != nil || len(page.Keys) != 0 {
+	if page, err := c.ListKeys(context.Background(), client.PodScope(pod.ID), client.ListOptions{}); err != nil || len(page.Keys) != 0 {
 		t.Fatalf("a dropped POST (before effect) created %d keys, err %v", len(page.Keys), err)
 	}
 }
@@ -551,22 +551,22 @@ func TestFaultSandboxFailPod(t *testing.T) {
 	ctx := context.Background()
 
 	srv.FailPod(pod.ID, 503)
-	_, err := c.ListKeys(ctx, pod.ID, client.ListOptions{})
+	_, err := c.ListKeys(ctx, client.PodScope(pod.ID), client.ListOptions{})
 	checkFaultError(t, err, "503 Service Unavailable")
 	if n := srv.RequestCount("GET", "/v0/pods/"+pod.ID); n != 3 {
 		t.Errorf("GET reached the failed pod %d times, want 3", n)
 	}
-	if _, err := c.ListKeys(ctx, other.ID, client.ListOptions{}); err != nil {
+	if _, err := c.ListKeys(ctx, client.PodScope(other.ID), client.ListOptions{}); err != nil {
 		t.Errorf("another pod failed too: %v", err)
 	}
-	_, err = c.CreateKey(ctx, pod.ID, "ci", client.Unrestricted())
+	_, err = c.CreateKey(ctx, client.PodScope(pod.ID), "ci", client.Unrestricted())
 	if !errors.Is(err, client.ErrOutcomeUnknown) {
 		t.Errorf("POST answered 503: %v, want ErrOutcomeUnknown", err)
 	}
 
 	srv.FailPod(pod.ID, 404)
 	before := srv.RequestCount("GET", "/v0/pods/"+pod.ID)
-	_, err = c.ListKeys(ctx, pod.ID, client.ListOptions{})
+	_, err = c.ListKeys(ctx, client.PodScope(pod.ID), client.ListOptions{})
 	if !client.IsNotFound(err) {
 		t.Errorf("err = %v, want a 404", err)
 	}
@@ -575,7 +575,7 @@ func TestFaultSandboxFailPod(t *testing.T) {
 	}
 
 	srv.FailPod(pod.ID, 0)
-	if _, err := c.ListKeys(ctx, pod.ID, client.ListOptions{}); err != nil {
+	if _, err := c.ListKeys(ctx, client.PodScope(pod.ID), client.ListOptions{}); err != nil {
 		t.Fatalf("after clearing FailPod: %v", err)
 	}
 }

@@ -27,15 +27,15 @@ type APIKey struct {
 // NeverUsed reports whether the server has no record of the key being used.
 func (k APIKey) NeverUsed() bool { return k.UsedAt.IsZero() }
 
-// Scope names what the key is bound to: "inbox", "pod" or "organization".
-func (k APIKey) Scope() string {
+// Scope is what the key is bound to, from its inbox_id and pod_id.
+func (k APIKey) Scope() Scope {
 	switch {
 	case k.InboxID != "":
-		return "inbox"
+		return InboxScope(k.InboxID)
 	case k.PodID != "":
-		return "pod"
+		return PodScope(k.PodID)
 	default:
-		return "organization"
+		return OrganizationScope()
 	}
 }
 

@@ -50,10 +50,10 @@ func (c *Client) EachPod(ctx context.Context, o ListOptions, fn func(PodPage) er
 	})
 }
 
-// EachKey walks every page of a pod's keys (podID "" = organization keys).
-func (c *Client) EachKey(ctx context.Context, podID string, o ListOptions, fn func(KeyPage) error) error {
+// EachKey walks every page of a scope's keys.
+func (c *Client) EachKey(ctx context.Context, scope Scope, o ListOptions, fn func(KeyPage) error) error {
 	return walkPages(o, func(o ListOptions) (string, error) {
-		page, err := c.ListKeys(ctx, podID, o)
+		page, err := c.ListKeys(ctx, scope, o)
 		if err != nil {
 			return "", err
 		}

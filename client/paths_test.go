@@ -45,13 +45,13 @@ func TestIDsAreEscapedOnceAsOneSegment(t *testing.T) {
 	}
 	ctx := context.Background()
 	for _, id := range []string{"a b", "x/y", "100%", "q?x#y", "\x1b[2J", "東京", "%2F", "a+b", "@x:y;z"} {
-		if _, err := c.ListKeys(ctx, id, ListOptions{}); err != nil {
+		if _, err := c.ListKeys(ctx, PodScope(id), ListOptions{}); err != nil {
 			t.Fatalf("ListKeys(%q): %v", id, err)
 		}
 		if got, want := last(), []string{"v0", "pods", id, "api-keys"}; strings.Join(got, "|") != strings.Join(want, "|") {
 			t.Errorf("ListKeys(%q) reached %q, want %q", id, got, want)
 		}
-		if err := c.DeleteKey(ctx, id, id); err != nil {
+		if err := c.DeleteKey(ctx, PodScope(id), id); err != nil {
 			t.Fatalf("DeleteKey(%q): %v", id, err)
 		}
 		if got, want := last(), []string{"v0", "pods", id, "api-keys", id}; strings.Join(got, "|") != strings.Join(want, "|") {
@@ -77,7 +77,7 @@ func TestBasePathPrefixIsKept(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.ListKeys(context.Background(), "p q", ListOptions{}); err != nil {
+	if _, err := c.ListKeys(context.Background(), PodScope("p q"), ListOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if got != "/agent%20mail/v0/pods/p%20q/api-keys" {
@@ -100,18 +100,18 @@ func TestIDsThatWouldChangeThePathAreRefused(t *testing.T) {
 	}
 	ctx := context.Background()
 	for _, id := range []string{".", ".."} {
-		if err := c.DeleteKey(ctx, id, "k"); !errors.Is(err, ErrInvalidID) {
+		if err := c.DeleteKey(ctx, PodScope(id), "k"); !errors.Is(err, ErrInvalidID) {
 			t.Errorf("DeleteKey(%q, k) = %v", id, err)
 		}
 		if err := c.DeletePod(ctx, id); !errors.Is(err, ErrInvalidID) {
 			t.Errorf("DeletePod(%q) = %v", id, err)
 		}
-		if _, err := c.ListKeys(ctx, id, ListOptions{}); !errors.Is(err, ErrInvalidID) {
+		if _, err := c.ListKeys(ctx, PodScope(id), ListOptions{}); !errors.Is(err, ErrInvalidID) {
 			t.Errorf("ListKeys(%q) = %v", id, err)
 		}
 	}
 	for _, id := range []string{"", ".", ".."} {
-		if err := c.DeleteKey(ctx, "pod", id); !errors.Is(err, ErrInvalidID) {
+		if err := c.DeleteKey(ctx, PodScope("pod"), id); !errors.Is(err, ErrInvalidID) {
 			t.Errorf("DeleteKey(pod, %q) = %v", id, err)
 		}
 		if _, err := c.GetPod(ctx, id); !errors.Is(err, ErrInvalidID) {

@@ -46,8 +46,8 @@ func TestErrorsNeverCarryTheKeyEvenWhenEchoed(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err1 := c.ListPods(ctx, client.ListOptions{})
-		_, err2 := c.CreateKey(ctx, "pod", "name", client.Unrestricted())
-		errs = append(errs, err1, err2, c.DeleteKey(ctx, "pod", "key"))
+		_, err2 := c.CreateKey(ctx, client.PodScope("pod"), "name", client.Unrestricted())
+		errs = append(errs, err1, err2, c.DeleteKey(ctx, client.PodScope("pod"), "key"))
 	}
 	echoed := 0
 	for i, err := range errs {

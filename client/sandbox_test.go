@@ -97,7 +97,7 @@ func TestKeyLifecycleAndErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	created, err := admin.CreateKey(ctx, pod.ID, "ci", client.Restricted("pod_read"))
+	created, err := admin.CreateKey(ctx, client.PodScope(pod.ID), "ci", client.Restricted("pod_read"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,21 +120,21 @@ func TestKeyLifecycleAndErrors(t *testing.T) {
 		t.Fatal("used_at not set after the key made a request")
 	}
 	// ...but cannot create keys.
-	_, err = ci.CreateKey(ctx, pod.ID, "child", client.Restricted("pod_read"))
+	_, err = ci.CreateKey(ctx, client.PodScope(pod.ID), "child", client.Restricted("pod_read"))
 	e := wantCode(t, err, 403, client.CodeMissingPermission)
 	if !strings.Contains(e.Fix, "api_key_create") {
 		t.Fatalf("fix does not name the permission: %q", e.Fix)
 	}
 	// A restricted key that may create keys cannot grant more than it has,
 	// nor an unrestricted child.
-	creator, err := admin.CreateKey(ctx, pod.ID, "creator", client.Restricted("api_key_create", "pod_read"))
+	creator, err := admin.CreateKey(ctx, client.PodScope(pod.ID), "creator", client.Restricted("api_key_create", "pod_read"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	cc := newClient(t, srv, creator.Secret)
-	_, err = cc.CreateKey(ctx, pod.ID, "too much", client.Restricted("pod_read", "domain_delete"))
+	_, err = cc.CreateKey(ctx, client.PodScope(pod.ID), "too much", client.Restricted("pod_read", "domain_delete"))
 	wantCode(t, err, 403, client.CodePermissionEscalation)
-	_, err = cc.CreateKey(ctx, pod.ID, "unrestricted", client.Unrestricted())
+	_, err = cc.CreateKey(ctx, client.PodScope(pod.ID), "unrestricted", client.Unrestricted())
 	wantCode(t, err, 403, client.CodeUnrestrictedKeyRequired)
 	// A pod key sees only its pod.
 	other, _ := admin.CreatePod(ctx, "Globex", "globex")
@@ -146,7 +146,7 @@ func TestKeyLifecycleAndErrors(t *testing.T) {
 	_, err = newClient(t, srv, "").ListPods(ctx, client.ListOptions{})
 	wantCode(t, err, 401, client.CodeMissingAuthorization)
 	// Bad page token and bad limit.
-	_, err = admin.ListKeys(ctx, pod.ID, client.ListOptions{PageToken: "garbage"})
+	_, err = admin.ListKeys(ctx, client.PodScope(pod.ID), client.ListOptions{PageToken: "garbage"})
 	wantCode(t, err, 400, client.CodeValidation)
 	_, err = admin.ListPods(ctx, client.ListOptions{Limit: 100000})
 	e = wantCode(t, err, 400, client.CodeValidation)
@@ -154,10 +154,10 @@ func TestKeyLifecycleAndErrors(t *testing.T) {
 		t.Fatalf("validation error without field paths: %#v", e)
 	}
 	// Delete twice.
-	if err := admin.DeleteKey(ctx, pod.ID, created.ID); err != nil {
+	if err := admin.DeleteKey(ctx, client.PodScope(pod.ID), created.ID); err != nil {
 		t.Fatal(err)
 	}
-	wantCode(t, admin.DeleteKey(ctx, pod.ID, created.ID), 404, client.CodeNotFound)
+	wantCode(t, admin.DeleteKey(ctx, client.PodScope(pod.ID), created.ID), 404, client.CodeNotFound)
 	// The deleted key no longer authenticates.
 	_, err = ci.GetPod(ctx, pod.ID)
 	wantCode(t, err, 401, client.CodeUnknownAPIKey)
@@ -166,15 +166,15 @@ func TestKeyLifecycleAndErrors(t *testing.T) {
 func TestOrganizationKeys(t *testing.T) {
 	_, admin := startSandbox(t, sandbox.Options{})
 	ctx := context.Background()
-	k, err := admin.CreateKey(ctx, "", "org reader", client.Restricted("pod_read", "api_key_read"))
+	k, err := admin.CreateKey(ctx, client.OrganizationScope(), "org reader", client.Restricted("pod_read", "api_key_read"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if k.PodID != "" || k.Scope() != "organization" {
+	if k.PodID != "" || !k.Scope().IsOrganization() {
 		t.Fatalf("org key = %+v", k.APIKey)
 	}
 	var names []string
-	if err := admin.EachKey(ctx, "", client.ListOptions{}, func(p client.KeyPage) error {
+	if err := admin.EachKey(ctx, client.OrganizationScope(), client.ListOptions{}, func(p client.KeyPage) error {
 		for _, k := range p.Keys {
 			names = append(names, k.Name)
 		}
@@ -185,7 +185,7 @@ func TestOrganizationKeys(t *testing.T) {
 	if !contains(names, "org reader") || !contains(names, "sandbox admin") {
 		t.Fatalf("org keys = %v", names)
 	}
-	if err := admin.DeleteKey(ctx, "", k.ID); err != nil {
+	if err := admin.DeleteKey(ctx, client.OrganizationScope(), k.ID); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -202,7 +202,7 @@ func contains(list []string, s string) bool {
 func findKey(t *testing.T, c *client.Client, podID, keyID string) client.APIKey {
 	t.Helper()
 	var found *client.APIKey
-	err := c.EachKey(context.Background(), podID, client.ListOptions{}, func(p client.KeyPage) error {
+	err := c.EachKey(context.Background(), client.PodScope(podID), client.ListOptions{}, func(p client.KeyPage) error {
 		for i := range p.Keys {
 			if p.Keys[i].ID == keyID {
 				found = &p.Keys[i]
@@ -227,7 +227,7 @@ func TestPagingYieldsEachKeyOnce(t *testing.T) {
 	seen := map[string]int{}
 	pages := 0
 	var prev time.Time
-	err := admin.EachKey(context.Background(), pod.ID, client.ListOptions{Limit: 20}, func(p client.KeyPage) error {
+	err := admin.EachKey(context.Background(), client.PodScope(pod.ID), client.ListOptions{Limit: 20}, func(p client.KeyPage) error {
 		pages++
 		if len(p.Keys) > 20 {
 			t.Fatalf("page of %d keys with limit 20", len(p.Keys))
@@ -285,7 +285,7 @@ func TestCreateWithUnknownOutcomeReachesServerOnce(t *testing.T) {
 		srv, admin := startSandbox(t, sandbox.Options{})
 		pod := srv.AddPod("Acme", "acme")
 		srv.SetFaults(f)
-		_, err := admin.CreateKey(context.Background(), pod.ID, "ci", client.Restricted("pod_read"))
+		_, err := admin.CreateKey(context.Background(), client.PodScope(pod.ID), "ci", client.Restricted("pod_read"))
 		if !errors.Is(err, client.ErrOutcomeUnknown) {
 			t.Fatalf("faults %+v: err = %v, want ErrOutcomeUnknown", f, err)
 		}
@@ -301,7 +301,7 @@ func TestUnknownPermissionNamesAreKept(t *testing.T) {
 	// thread_read is an older name the catalogue still knows; the sandbox
 	// stores what it is given.
 	srv.AddKey(pod.ID, "legacy", client.Restricted("thread_read", "inbox_read", "future_permission"), time.Time{})
-	page, err := admin.ListKeys(context.Background(), pod.ID, client.ListOptions{})
+	page, err := admin.ListKeys(context.Background(), client.PodScope(pod.ID), client.ListOptions{})
 	if err != nil || len(page.Keys) != 1 {
 		t.Fatalf("%+v %v", page, err)
 	}

@@ -137,7 +137,7 @@ func TestPostIsNeverRetriedAndReportsUnknownOutcome(t *testing.T) {
 				writeJSON(w, 503, `{"name":"Unavailable","message":"later"}`)
 			}
 		}, nil)
-		_, err := c.CreateKey(context.Background(), "pod1", "ci", Restricted("pod_read"))
+		_, err := c.CreateKey(context.Background(), PodScope("pod1"), "ci", Restricted("pod_read"))
 		if !errors.Is(err, ErrOutcomeUnknown) {
 			t.Fatalf("%s: err = %v, want ErrOutcomeUnknown", mode, err)
 		}
@@ -156,7 +156,7 @@ func TestPostTimeoutIsUnknownOutcome(t *testing.T) {
 		case <-r.Context().Done():
 		}
 	}, func(o *Options) { o.Timeout = 100 * time.Millisecond })
-	_, err := c.CreateKey(context.Background(), "pod1", "ci", Unrestricted())
+	_, err := c.CreateKey(context.Background(), PodScope("pod1"), "ci", Unrestricted())
 	if !errors.Is(err, ErrOutcomeUnknown) {
 		t.Fatalf("err = %v, want ErrOutcomeUnknown", err)
 	}
@@ -173,7 +173,7 @@ func TestPostToClosedPortIsAKnownFailure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.CreateKey(context.Background(), "pod1", "ci", Unrestricted())
+	_, err = c.CreateKey(context.Background(), PodScope("pod1"), "ci", Unrestricted())
 	if err == nil || errors.Is(err, ErrOutcomeUnknown) {
 		t.Fatalf("err = %v: a refused connection never reached the server", err)
 	}
@@ -275,10 +275,10 @@ func TestReadOnlyRefusesChanges(t *testing.T) {
 		writeJSON(w, 200, `{}`)
 	}, func(o *Options) { o.ReadOnly = true })
 	ctx := context.Background()
-	if _, err := c.CreateKey(ctx, "p", "n", Unrestricted()); !errors.Is(err, ErrReadOnly) {
+	if _, err := c.CreateKey(ctx, PodScope("p"), "n", Unrestricted()); !errors.Is(err, ErrReadOnly) {
 		t.Errorf("CreateKey: %v", err)
 	}
-	if err := c.DeleteKey(ctx, "p", "k"); !errors.Is(err, ErrReadOnly) {
+	if err := c.DeleteKey(ctx, PodScope("p"), "k"); !errors.Is(err, ErrReadOnly) {
 		t.Errorf("DeleteKey: %v", err)
 	}
 	if _, err := c.CreatePod(ctx, "n", "c"); !errors.Is(err, ErrReadOnly) {
@@ -297,7 +297,7 @@ func TestPaginationGuardStopsRepeatedToken(t *testing.T) {
 		writeJSON(w, 200, `{"count":1,"next_page_token":"same","api_keys":[{"api_key_id":"k","prefix":"am_x","name":"n","created_at":"2026-01-01T00:00:00Z"}]}`)
 	}, nil)
 	pages := 0
-	err := c.EachKey(context.Background(), "p", ListOptions{}, func(KeyPage) error { pages++; return nil })
+	err := c.EachKey(context.Background(), PodScope("p"), ListOptions{}, func(KeyPage) error { pages++; return nil })
 	if !errors.Is(err, ErrPagination) {
 		t.Fatalf("err = %v, want ErrPagination", err)
 	}
@@ -360,7 +360,7 @@ func TestErrorsNeverContainTheKey(t *testing.T) {
 	}, nil)
 	ctx := context.Background()
 	_, err1 := c.ListPods(ctx, ListOptions{})
-	_, err2 := c.CreateKey(ctx, "p", "n", Unrestricted())
+	_, err2 := c.CreateKey(ctx, PodScope("p"), "n", Unrestricted())
 	for _, err := range []error{err1, err2} {
 		if err == nil || strings.Contains(err.Error(), testKey) || strings.Contains(err.Error(), "Bearer") {
 			t.Fatalf("err = %v", err)

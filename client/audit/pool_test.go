@@ -166,7 +166,8 @@ func (f *fakeAPI) ListPods(_ context.Context, o client.ListOptions) (client.PodP
 	return client.PodPage{Pods: append([]client.Pod(nil), f.pods[start:end]...), NextPageToken: next}, nil
 }
 
-func (f *fakeAPI) ListKeys(_ context.Context, podID string, _ client.ListOptions) (client.KeyPage, error) {
+func (f *fakeAPI) ListKeys(_ context.Context, scope client.Scope, _ client.ListOptions) (client.KeyPage, error) {
+	podID := scope.ID
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err := f.keysErr[podID]; err != nil {
@@ -254,11 +255,11 @@ type flakyKeys struct {
 	n     atomic.Int32
 }
 
-func (f *flakyKeys) ListKeys(ctx context.Context, podID string, o client.ListOptions) (client.KeyPage, error) {
-	if podID == f.podID && f.n.Add(-1) >= 0 {
+func (f *flakyKeys) ListKeys(ctx context.Context, scope client.Scope, o client.ListOptions) (client.KeyPage, error) {
+	if scope.ID == f.podID && f.n.Add(-1) >= 0 {
 		return client.KeyPage{}, apiError(http.StatusTooManyRequests)
 	}
-	return f.fakeAPI.ListKeys(ctx, podID, o)
+	return f.fakeAPI.ListKeys(ctx, scope, o)
 }
 
 // A request still rate limited after the client's own retries is tried

@@ -13,7 +13,7 @@ import (
 // and the UI's API all satisfy it.
 type Lister interface {
 	ListPods(ctx context.Context, o client.ListOptions) (client.PodPage, error)
-	ListKeys(ctx context.Context, podID string, o client.ListOptions) (client.KeyPage, error)
+	ListKeys(ctx context.Context, scope client.Scope, o client.ListOptions) (client.KeyPage, error)
 }
 
 // Key is one key found by the audit, with the pod it belongs to. PodID is

@@ -160,14 +160,17 @@ func (r *runner) listKeys(ctx context.Context, j job) {
 	if ctx.Err() != nil {
 		return
 	}
-	podID := j.pod.ID
+	scope := client.PodScope(j.pod.ID)
+	if j.pod.ID == "" {
+		scope = client.OrganizationScope()
+	}
 	var keys []client.APIKey
 	var guard client.PageGuard
 	token := ""
 	for {
 		var page client.KeyPage
 		err := r.call(ctx, func(ctx context.Context) (err error) {
-			page, err = r.api.ListKeys(ctx, podID, client.ListOptions{Limit: r.opts.PageSize, PageToken: token})
+			page, err = r.api.ListKeys(ctx, scope, client.ListOptions{Limit: r.opts.PageSize, PageToken: token})
 			return err
 		})
 		if err == nil && page.NextPageToken != "" {

@@ -20,9 +20,9 @@ type API interface {
 	ListPods(ctx context.Context, o client.ListOptions) (client.PodPage, error)
 	CreatePod(ctx context.Context, name, clientID string) (client.Pod, error)
 	DeletePod(ctx context.Context, podID string) error
-	ListKeys(ctx context.Context, podID string, o client.ListOptions) (client.KeyPage, error)
-	CreateKey(ctx context.Context, podID, name string, perms client.Permissions) (client.CreatedAPIKey, error)
-	DeleteKey(ctx context.Context, podID, keyID string) error
+	ListKeys(ctx context.Context, scope client.Scope, o client.ListOptions) (client.KeyPage, error)
+	CreateKey(ctx context.Context, scope client.Scope, name string, perms client.Permissions) (client.CreatedAPIKey, error)
+	DeleteKey(ctx context.Context, scope client.Scope, keyID string) error
 }
 
 // Settings are the user's choices that screens read.

@@ -43,7 +43,7 @@ func newClient(t *testing.T, url, key string, readOnly bool) *client.Client {
 
 func (o org) keyNames(t *testing.T) map[string]bool {
 	t.Helper()
-	page, err := o.admin.ListKeys(context.Background(), o.pod.ID, client.ListOptions{})
+	page, err := o.admin.ListKeys(context.Background(), client.PodScope(o.pod.ID), client.ListOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,10 +106,10 @@ func TestFlowDeleteKeys(t *testing.T) {
 	}
 
 	// Gone already (deleted elsewhere): the row goes too.
-	page, _ := o.admin.ListKeys(context.Background(), o.pod.ID, client.ListOptions{})
+	page, _ := o.admin.ListKeys(context.Background(), client.PodScope(o.pod.ID), client.ListOptions{})
 	for _, k := range page.Keys {
 		if k.Name == "gone-bot" {
-			if err := o.admin.DeleteKey(context.Background(), o.pod.ID, k.ID); err != nil {
+			if err := o.admin.DeleteKey(context.Background(), client.PodScope(o.pod.ID), k.ID); err != nil {
 				t.Fatal(err)
 			}
 		}

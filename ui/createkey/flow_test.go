@@ -81,7 +81,7 @@ func TestFlowCreateRestrictedKeyAndItsSecret(t *testing.T) {
 	a.waitFor("Key created.", "••••••••")
 
 	// The server's record holds exactly what was ticked.
-	page, err := admin.ListKeys(context.Background(), pod.ID, client.ListOptions{})
+	page, err := admin.ListKeys(context.Background(), client.PodScope(pod.ID), client.ListOptions{})
 	if err != nil || len(page.Keys) != 1 {
 		t.Fatalf("server keys: %v, %v", page.Keys, err)
 	}

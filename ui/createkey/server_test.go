@@ -151,7 +151,7 @@ func TestUnknownOutcomeIsCheckedNeverResent(t *testing.T) {
 			if n := srv.RequestCount(http.MethodPost, "/v0/pods/"+pod.ID+"/api-keys"); n != 1 {
 				t.Errorf("%d POSTs; the create must never be resent", n)
 			}
-			page, err := admin.ListKeys(context.Background(), pod.ID, client.ListOptions{})
+			page, err := admin.ListKeys(context.Background(), client.PodScope(pod.ID), client.ListOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}

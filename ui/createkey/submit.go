@@ -149,7 +149,7 @@ func (m *Model) submit() tea.Cmd {
 	return func() tea.Msg {
 		rctx, cancel := context.WithTimeout(ctx, common.RequestTimeout)
 		defer cancel()
-		k, err := api.CreateKey(rctx, podID, name, perms)
+		k, err := api.CreateKey(rctx, client.PodScope(podID), name, perms)
 		return createdMsg{id: id, key: k, err: err}
 	}
 }
@@ -232,7 +232,7 @@ func eachKey(ctx context.Context, api common.API, podID string, size int, fn fun
 	var guard client.PageGuard
 	token := ""
 	for {
-		page, err := api.ListKeys(ctx, podID, client.ListOptions{Limit: size, PageToken: token})
+		page, err := api.ListKeys(ctx, client.PodScope(podID), client.ListOptions{Limit: size, PageToken: token})
 		if err != nil {
 			return err
 		}

@@ -104,7 +104,7 @@ func (m *Model) render() string {
 	field("name", k.Name)
 	field("key id", k.ID)
 	field("prefix", k.Prefix+"… (the rest of the secret is never shown again)")
-	field("scope", k.Scope())
+	field("scope", k.Scope().Kind.String())
 	if k.PodID != "" {
 		field("pod", m.pod.Name+" ("+k.PodID+")")
 	}

@@ -79,7 +79,7 @@ func (m *Model) askDelete(k client.APIKey) {
 		Fields: []confirm.Field{
 			{Label: "name", Value: k.Name},
 			{Label: "prefix", Value: MaskPrefix(k.Prefix)},
-			{Label: "scope", Value: k.Scope() + " (" + m.pod.Name + ")"},
+			{Label: "scope", Value: k.Scope().Kind.String() + " (" + m.pod.Name + ")"},
 			{Label: "permissions", Value: k.Permissions.Summary()},
 			{Label: "last used", Value: last},
 		},
@@ -126,7 +126,7 @@ func (m *Model) deleteCmd(k client.APIKey) tea.Cmd {
 	return func() tea.Msg {
 		rctx, cancel := context.WithTimeout(ctx, common.RequestTimeout)
 		defer cancel()
-		err := api.DeleteKey(rctx, podID, keyID)
+		err := api.DeleteKey(rctx, client.PodScope(podID), keyID)
 		return deletedMsg{podID: podID, keyID: keyID, name: name, err: err}
 	}
 }

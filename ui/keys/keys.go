@@ -98,7 +98,7 @@ var columns = []table.Column{
 func New(c *common.Common, pod client.Pod) *Model {
 	api, podID, pageSize := c.API, pod.ID, c.Settings.PageSize
 	fetch := func(ctx context.Context, token string) ([]client.APIKey, string, error) {
-		page, err := api.ListKeys(ctx, podID, client.ListOptions{Limit: pageSize, PageToken: token})
+		page, err := api.ListKeys(ctx, client.PodScope(podID), client.ListOptions{Limit: pageSize, PageToken: token})
 		// All keys of a page share the screen's pod id string, so 100,000
 		// keys do not carry 100,000 copies of it.
 		for i := range page.Keys {
@@ -286,7 +286,7 @@ func (m *Model) cell(k *client.APIKey, col int) string {
 	case 1:
 		return MaskPrefix(k.Prefix)
 	case 2:
-		return k.Scope()
+		return k.Scope().Kind.String()
 	case 3:
 		return k.Permissions.Summary()
 	case 4:

@@ -33,7 +33,7 @@ func WriteCSV(w io.Writer, r Report) error {
 		if names := permissionNames(k); names != nil {
 			perms = strings.Join(names, " ")
 		}
-		copy(row, []string{k.PodID, k.PodName, k.ID, k.Name, k.Prefix, k.Scope(), stamp(k.CreatedAt), used, days,
+		copy(row, []string{k.PodID, k.PodName, k.ID, k.Name, k.Prefix, k.Scope().Kind.String(), stamp(k.CreatedAt), used, days,
 			strconv.FormatBool(k.NeverUsed()), strconv.FormatBool(stale(k.UsedAt, r)),
 			strconv.FormatBool(k.Permissions.IsUnrestricted()), perms})
 		for c := range row {

@@ -108,7 +108,7 @@ func summaryJSON(r Report) jsonSummary {
 
 func keyJSON(k *audit.Key, r Report) jsonKey {
 	out := jsonKey{PodID: k.PodID, PodName: k.PodName, KeyID: k.ID, Name: k.Name, Prefix: k.Prefix,
-		Scope: k.Scope(), InboxID: k.InboxID, NeverUsed: k.NeverUsed(), Stale: stale(k.UsedAt, r),
+		Scope: k.Scope().Kind.String(), InboxID: k.InboxID, NeverUsed: k.NeverUsed(), Stale: stale(k.UsedAt, r),
 		Unrestricted: k.Permissions.IsUnrestricted(), Permissions: permissionNames(k)}
 	if !k.CreatedAt.IsZero() {
 		t := k.CreatedAt.UTC()

@@ -99,9 +99,9 @@ func (f *FakeAPI) ListPods(ctx context.Context, o client.ListOptions) (client.Po
 	return client.PodPage{Pods: items, NextPageToken: next}, err
 }
 
-// ListKeys pages through a pod's keys.
-func (f *FakeAPI) ListKeys(ctx context.Context, podID string, o client.ListOptions) (client.KeyPage, error) {
-	all, ok := f.Keys[podID]
+// ListKeys pages through a scope's keys (keyed by its id; "" = organization).
+func (f *FakeAPI) ListKeys(ctx context.Context, scope client.Scope, o client.ListOptions) (client.KeyPage, error) {
+	all, ok := f.Keys[scope.ID]
 	if !ok {
 		return client.KeyPage{}, &client.Error{Status: 404, Name: "NotFoundError", ErrCode: client.CodeNotFound, Message: "pod not found"}
 	}
@@ -124,9 +124,9 @@ func (f *FakeAPI) CreatePod(context.Context, string, string) (client.Pod, error)
 func (f *FakeAPI) DeletePod(context.Context, string) error { return errFakeReadOnly }
 
 // CreateKey is not supported by the fake.
-func (f *FakeAPI) CreateKey(context.Context, string, string, client.Permissions) (client.CreatedAPIKey, error) {
+func (f *FakeAPI) CreateKey(context.Context, client.Scope, string, client.Permissions) (client.CreatedAPIKey, error) {
 	return client.CreatedAPIKey{}, errFakeReadOnly
 }
 
 // DeleteKey is not supported by the fake.
-func (f *FakeAPI) DeleteKey(context.Context, string, string) error { return errFakeReadOnly }
+func (f *FakeAPI) DeleteKey(context.Context, client.Scope, string) error { return errFakeReadOnly }
