@@ -143,6 +143,10 @@ type request struct {
 	path   string
 	query  url.Values
 	body   []byte
+	// idempotencyKey, when set, is sent as Idempotency-Key and makes even
+	// a POST safe to retry: the server answers a repeat with the first
+	// answer instead of acting twice.
+	idempotencyKey string
 }
 
 // do runs a request with retries and decodes a JSON answer into out (if not
@@ -153,7 +157,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 	if c.opts.ReadOnly && r.method != http.MethodGet {
 		return ErrReadOnly
 	}
-	retryable := r.method == http.MethodGet || r.method == http.MethodDelete
+	retryable := r.method == http.MethodGet || r.method == http.MethodDelete || r.idempotencyKey != ""
 	attempts := 1
 	if retryable {
 		attempts = c.opts.MaxAttempts
@@ -180,7 +184,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 		if ctx.Err() != nil {
 			return fmt.Errorf("%s %s: %w", r.method, r.path, ctx.Err())
 		}
-		if r.method == http.MethodPost && outcomeUnknown(status, err) {
+		if r.method == http.MethodPost && r.idempotencyKey == "" && outcomeUnknown(status, err) {
 			return &OutcomeUnknownError{Method: r.method, Path: r.path, Cause: err}
 		}
 		if !retryable || attempt >= attempts || !shouldRetry(status, err) {
@@ -221,6 +225,9 @@ func (c *Client) attempt(ctx context.Context, r request) ([]byte, int, http.Head
 	}
 	req.Header.Set("User-Agent", c.agent)
 	req.Header.Set("Accept", "application/json")
+	if r.idempotencyKey != "" {
+		req.Header.Set("Idempotency-Key", r.idempotencyKey)
+	}
 	if r.body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
