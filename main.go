@@ -42,6 +42,7 @@ Usage:
   amkeys --demo              open the dashboard on built-in demo data (no key needed)
   amkeys sandbox [flags]     run the AgentMail-compatible sandbox server
   amkeys audit [flags]       report when each key was last used (headless)
+  amkeys agentid <command>   list, register, rename, revoke AgentID public-key credentials
 
 The key comes from --api-key, AGENTMAIL_API_KEY, or a profile in the config
 file (api_key_env or api_key_command). Exit codes: 0 ok, 1 failure, 2 usage or
@@ -60,6 +61,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return sandbox.Main(ctx, args[1:], stdout, stderr)
 		case "audit":
 			return runAudit(ctx, args[1:], stdout, stderr)
+		case "agentid":
+			return runAgentID(ctx, args[1:], stdout, stderr)
 		}
 	}
 	fs := flag.NewFlagSet("amkeys", flag.ContinueOnError)
