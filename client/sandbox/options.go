@@ -20,7 +20,8 @@ type Options struct {
 	Seed string
 	// StatePath, if set, makes the data survive restarts: the file is loaded
 	// when it exists, otherwise seeded and written. It holds SHA-256 hashes of
-	// keys, never a secret.
+	// keys, never a secret. An existing file that other users can read or
+	// write, or that belongs to another user, is refused.
 	StatePath string
 	// Faults injects latency and failures (off by default).
 	Faults Faults

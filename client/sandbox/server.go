@@ -201,8 +201,11 @@ func (s *Server) logError(format string, args ...any) {
 	}
 }
 
-// mutated saves the state after a change; a failure is logged, since the
-// change has already happened in memory.
+// mutated saves the state after a change and returns once the change is in
+// the state file (writes are shared, see groupCommit), so that an answer
+// sent after it survives kill -9. Call it after releasing s.mu and before
+// answering. A failure is logged, since the change has already happened in
+// memory; the next write retries it.
 func (s *Server) mutated() {
 	if err := s.saveState(); err != nil {
 		s.logError("%v", err)
