@@ -83,10 +83,18 @@
 // knows; tests make usable ones with AddKey.
 //
 // With Options.StatePath the data survives restarts: the file is written
-// atomically (temp file, fsync, rename, mode 0600) after every change, and
-// at most every 2 s for used_at alone (and on Close). It holds hashes only,
-// so a restarted server cannot tell the admin secret (AdminKey returns "");
-// giving Options.AdminKey again, or a new one, makes it work.
+// atomically (temp file, fsync, rename, mode 0600) and a change is answered
+// only once it is in the file, so nothing acknowledged is lost on kill -9.
+// Concurrent changes share one write (group commit), which keeps thousands
+// of writes per second possible; used_at alone is written at most every 2 s
+// (and on Close). A state file that other users could read or change is
+// refused at start, as ssh refuses a private key. The file holds hashes
+// only, so a restarted server cannot tell the admin secret (AdminKey
+// returns ""); giving Options.AdminKey again, or a new one, makes it work.
+//
+// Options.Timeouts bound how long one client may hold a connection:
+// reading headers (10 s), a whole request (30 s), writing an answer (60 s)
+// and waiting idle between requests (120 s).
 //
 // Options.Faults and SetFaults inject latency (honouring cancellation),
 // 429 rate_limited with Retry-After, 500 internal_error and dropped

@@ -31,7 +31,7 @@ Flags:
                      not hardened; anyone who can reach it can use it)
   --admin-key KEY    use KEY (am_...) as the admin key instead of a new one
   --state FILE       keep the data in FILE across runs (key hashes only,
-                     never secrets; mode 0600)
+                     never secrets; mode 0600; refused if others can use it)
   --seed NAME        initial data: demo, empty or hostile (default demo)
   --latency D        add D to every request, e.g. 20ms
   --rate-limit P     answer a share P (0..1) of requests 429 rate_limited

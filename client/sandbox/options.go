@@ -20,10 +20,14 @@ type Options struct {
 	Seed string
 	// StatePath, if set, makes the data survive restarts: the file is loaded
 	// when it exists, otherwise seeded and written. It holds SHA-256 hashes of
-	// keys, never a secret.
+	// keys, never a secret. An existing file that other users can read or
+	// write, or that belongs to another user, is refused.
 	StatePath string
 	// Faults injects latency and failures (off by default).
 	Faults Faults
+	// Timeouts bound how long one client may hold a connection (Start);
+	// zero fields take their defaults.
+	Timeouts Timeouts
 	// Now is the clock (default time.Now). Seeds place their timestamps
 	// relative to Now at start.
 	Now func() time.Time
@@ -56,6 +60,51 @@ type Faults struct {
 	Seed uint64
 }
 
+// Timeouts of the HTTP server started by Start, so that a slow or stuck
+// client cannot hold a connection forever. A zero field takes its default;
+// injected latency (Faults.Latency) is added to Read and Write.
+type Timeouts struct {
+	// ReadHeader bounds reading a request's headers (default 10 s).
+	ReadHeader time.Duration
+	// Read bounds reading a whole request, headers and body (default 30 s):
+	// a client trickling its body is cut off.
+	Read time.Duration
+	// Write bounds the time from the end of the headers to the end of the
+	// response (default 60 s), for a client that does not read.
+	Write time.Duration
+	// Idle bounds how long a kept-alive connection may wait for its next
+	// request (default 120 s).
+	Idle time.Duration
+}
+
+// DefaultTimeouts are the timeouts used for zero fields of Timeouts.
+var DefaultTimeouts = Timeouts{ReadHeader: 10 * time.Second, Read: 30 * time.Second,
+	Write: 60 * time.Second, Idle: 120 * time.Second}
+
+func (t Timeouts) withDefaults() Timeouts {
+	pick := func(v, def time.Duration) time.Duration {
+		if v <= 0 {
+			return def
+		}
+		return v
+	}
+	d := DefaultTimeouts
+	return Timeouts{ReadHeader: pick(t.ReadHeader, d.ReadHeader), Read: pick(t.Read, d.Read),
+		Write: pick(t.Write, d.Write), Idle: pick(t.Idle, d.Idle)}
+}
+
+func (t Timeouts) validate() error {
+	for _, f := range []struct {
+		name string
+		v    time.Duration
+	}{{"ReadHeader", t.ReadHeader}, {"Read", t.Read}, {"Write", t.Write}, {"Idle", t.Idle}} {
+		if f.v < 0 {
+			return fmt.Errorf("sandbox: Timeouts.%s must not be negative", f.name)
+		}
+	}
+	return nil
+}
+
 // seedNames are the accepted values of Options.Seed.
 var seedNames = []string{"empty", "demo", "hostile"}
 
@@ -67,6 +116,9 @@ func (o Options) validate() error {
 		if err := ValidateAdminKey(o.AdminKey); err != nil {
 			return err
 		}
+	}
+	if err := o.Timeouts.validate(); err != nil {
+		return err
 	}
 	return o.Faults.validate()
 }

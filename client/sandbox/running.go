@@ -55,8 +55,10 @@ func Start(opts Options, addr string) (*Running, error) {
 		URL:    "http://" + ln.Addr().String(),
 		srv: &http.Server{
 			Handler:           s,
-			ReadHeaderTimeout: 10 * time.Second,
-			IdleTimeout:       time.Minute,
+			ReadHeaderTimeout: s.timeouts.ReadHeader,
+			ReadTimeout:       s.timeouts.Read,
+			WriteTimeout:      s.timeouts.Write,
+			IdleTimeout:       s.timeouts.Idle,
 			BaseContext:       func(net.Listener) context.Context { return ctx },
 			ErrorLog:          errorLog,
 		},

@@ -29,7 +29,8 @@ type Server struct {
 	failedPods map[string]int
 	counts     map[countKey]int
 
-	saveMu    sync.Mutex   // serialises state file writes
+	timeouts  Timeouts     // with defaults filled in
+	saves     *groupCommit // batches state file writes
 	usedDirty atomic.Bool  // a used_at changed since the last save
 	lastSave  atomic.Int64 // wall clock of the last save, Unix nanoseconds
 }
@@ -47,7 +48,9 @@ func New(opts Options) (*Server, error) {
 		tokenKey:   make([]byte, 32),
 		failedPods: map[string]int{},
 		counts:     map[countKey]int{},
+		timeouts:   opts.Timeouts.withDefaults(),
 	}
+	s.saves = newGroupCommit(s.writeState)
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -56,6 +59,10 @@ func New(opts Options) (*Server, error) {
 
 	loaded := false
 	if s.statePath != "" {
+		if err := checkStatePrivate(s.statePath); err != nil {
+			return nil, err
+		}
+		removeStaleTemps(s.statePath)
 		st, err := loadState(s.statePath)
 		switch {
 		case err == nil:
@@ -103,6 +110,7 @@ func (s *Server) ensureAdminKey(secret string) {
 // logs one line without secrets.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	plan := s.arrive(r)
+	s.allowLatency(w, plan.latency)
 	if !sleep(r.Context(), plan.latency) {
 		return // the client gave up; nobody is listening
 	}
@@ -124,6 +132,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.finish(w, r, resp, caller)
 	s.saveUsageNow()
+}
+
+// allowLatency moves the connection's read and write deadlines on by the
+// injected latency, so that Timeouts.Read and Write bound the client's part
+// and not the sandbox's own sleep.
+func (s *Server) allowLatency(w http.ResponseWriter, latency time.Duration) {
+	if latency <= 0 {
+		return
+	}
+	now := time.Now()
+	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(now.Add(latency + s.timeouts.Read))
+	_ = rc.SetWriteDeadline(now.Add(latency + s.timeouts.Write))
 }
 
 // strike answers the injected fault instead of the real response.
@@ -180,8 +201,11 @@ func (s *Server) logError(format string, args ...any) {
 	}
 }
 
-// mutated saves the state after a change; a failure is logged, since the
-// change has already happened in memory.
+// mutated saves the state after a change and returns once the change is in
+// the state file (writes are shared, see groupCommit), so that an answer
+// sent after it survives kill -9. Call it after releasing s.mu and before
+// answering. A failure is logged, since the change has already happened in
+// memory; the next write retries it.
 func (s *Server) mutated() {
 	if err := s.saveState(); err != nil {
 		s.logError("%v", err)

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/amkeys/amkeys/client"
@@ -42,29 +41,6 @@ type stateKey struct {
 	Permissions client.Permissions `json:"permissions"`
 }
 
-// saveState writes the whole store to the state file, atomically.
-func (s *Server) saveState() error {
-	if s.statePath == "" {
-		return nil
-	}
-	s.saveMu.Lock()
-	defer s.saveMu.Unlock()
-	s.usedDirty.Store(false) // a use after the snapshot marks it dirty again
-	s.mu.RLock()
-	snap := s.st.snapshot()
-	s.mu.RUnlock()
-	data, err := json.Marshal(snap)
-	if err != nil {
-		return fmt.Errorf("sandbox: encoding state: %w", err)
-	}
-	if err := writeFileAtomic(s.statePath, data); err != nil {
-		s.usedDirty.Store(true)
-		return fmt.Errorf("sandbox: saving state to %s: %w", s.statePath, err)
-	}
-	s.lastSave.Store(time.Now().UnixNano())
-	return nil
-}
-
 func (st *store) snapshot() stateFile {
 	f := stateFile{
 		Version: stateVersion,
@@ -90,45 +66,6 @@ func (st *store) snapshot() stateFile {
 		addKeys(p.keys.items)
 	}
 	return f
-}
-
-// writeFileAtomic replaces path with data so that a reader sees the old or
-// the new file, never a part: temp file in the same directory, fsync,
-// rename, mode 0600.
-func writeFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	done := false
-	defer func() {
-		if !done {
-			_ = tmp.Close()
-			_ = os.Remove(tmp.Name())
-		}
-	}()
-	if err := tmp.Chmod(0o600); err != nil {
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	done = true
-	if d, err := os.Open(dir); err == nil { // make the rename itself durable
-		_ = d.Sync()
-		_ = d.Close()
-	}
-	return nil
 }
 
 // loadState reads a state file. A missing file gives an error matching

@@ -158,7 +158,7 @@ func TestAddPodsIsFast(t *testing.T) {
 	}
 	began := time.Now()
 	s.AddPods(1000, 5)
-	if d := time.Since(began); d > time.Second {
+	if d := time.Since(began); d > 30*time.Second { // generous: only a blow-up fails, not a busy machine
 		t.Fatalf("AddPods(1000, 5) took %v", d)
 	}
 	s.AddPods(2, 0) // again: client ids stay unique
