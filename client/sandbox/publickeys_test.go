@@ -540,10 +540,10 @@ func TestPublicKeysAndBearerKeysAreDisjoint(t *testing.T) {
 	// Nothing about a credential works as a bearer token.
 	jws := signES256(t, priv, cred.ID)
 	for token, code := range map[string]string{
-		cred.ID:                   client.CodeUnknownAPIKey,
+		cred.ID:                    client.CodeUnknownAPIKey,
 		cred.PublicKey.Fingerprint: client.CodeUnknownAPIKey,
-		jwk.X:                     client.CodeUnknownAPIKey,
-		jws:                       client.CodeInvalidTokenType,
+		jwk.X:                      client.CodeUnknownAPIKey,
+		jws:                        client.CodeInvalidTokenType,
 	} {
 		e.do("GET", publicKeysPath, token, nil).wantError(t, 401, code)
 	}
