@@ -91,7 +91,7 @@ func (e *env) do(method, path, key string, body any) result {
 }
 
 func (e *env) try(ctx context.Context, method, path, key string, body any) (result, error) {
-	return e.tryWithHeader(method, path, key, body, "", "")
+	return e.send(ctx, method, path, key, body, "", "")
 }
 
 // tryWithHeader sends one request with an extra header (none if name is
