@@ -130,6 +130,7 @@ func TestInboxLifecycle(t *testing.T) {
 	}
 	e.do("GET", "/v0/pods/"+pod.PodID+"/inboxes/"+in.InboxID, e.admin, nil).want(t, 200)
 	e.do("GET", "/v0/inboxes/support%40acme.example", e.admin, nil).want(t, 200)
+	e.do("GET", "/v0/inboxes/Support@ACME.example", e.admin, nil).want(t, 200)
 	e.do("GET", "/v0/pods/"+other.PodID+"/inboxes/"+in.InboxID, e.admin, nil).wantError(t, 404, client.CodeNotFound)
 	e.do("GET", "/v0/inboxes/nobody@acme.example", e.admin, nil).wantError(t, 404, client.CodeNotFound)
 	e.do("GET", "/v0/pods/"+newID()+"/inboxes", e.admin, nil).wantError(t, 404, client.CodeNotFound)

@@ -113,7 +113,7 @@ func (s *Server) publicKeyScope(c *call, req publicKeyRequest) (scope, *response
 		target = scope{podID: req.scopeID}
 		live = s.st.pods[req.scopeID] != nil
 	case "inbox":
-		if in := s.st.inboxes[req.scopeID]; in != nil {
+		if in := s.st.inbox(req.scopeID); in != nil {
 			target = in.scope()
 		} else {
 			live = false

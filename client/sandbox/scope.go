@@ -1,6 +1,8 @@
 package sandbox
 
 import (
+	"strings"
+
 	"github.com/amkeys/amkeys/client"
 )
 
@@ -45,7 +47,7 @@ func (s *Server) podFor(c *call, podID string) (*podRecord, *response) {
 // inboxFor returns the inbox if it exists within the caller's scope; any
 // other inbox answers 404. Hold s.mu.
 func (s *Server) inboxFor(c *call, inboxID string) (*inboxRecord, *response) {
-	in := s.st.inboxes[inboxID]
+	in := s.st.inbox(inboxID)
 	if in == nil || !c.caller.scope().covers(in.scope()) {
 		return nil, notFound("inbox")
 	}
@@ -56,4 +58,13 @@ func inboxCallerForbidden() *response {
 	return forbidden(client.CodeForbidden,
 		"An inbox-scoped API key cannot act on pods or on the organization.",
 		"Use the /v0/inboxes endpoints for your inbox, or a pod or organization key.")
+}
+
+// inbox finds an inbox by its address: as stored, else lower-cased, since
+// addresses are case-insensitive and the API stores them lower-cased.
+func (st *store) inbox(id string) *inboxRecord {
+	if in := st.inboxes[id]; in != nil {
+		return in
+	}
+	return st.inboxes[strings.ToLower(id)]
 }
