@@ -58,7 +58,10 @@ const (
 	CodeNotFound                = "not_found"
 	CodeUnprocessable           = "unprocessable"
 	CodeAlreadyExists           = "already_exists"
-	CodeRateLimited             = "rate_limited"
+	CodeResourceTaken           = "resource_taken"
+	CodeLimitExceeded           = "limit_exceeded"
+	CodeCannotDelete            = "cannot_delete"
+	CodeRateLimited             = "rate_limit_exceeded"
 	CodeInternal                = "internal_error"
 )
 

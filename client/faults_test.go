@@ -417,7 +417,7 @@ func TestFaultSandboxRateLimit(t *testing.T) {
 	srv, pod := faultSandbox(t, sandbox.Faults{RateLimitRate: 1, RetryAfterSeconds: 3})
 	c, waits := faultClient(t, srv.URL)
 	_, err := c.ListPods(context.Background(), client.ListOptions{})
-	checkFaultError(t, err, "429", "rate_limited")
+	checkFaultError(t, err, "429", "rate_limit_exceeded")
 	if client.Code(err) != client.CodeRateLimited {
 		t.Errorf("code %q", client.Code(err))
 	}

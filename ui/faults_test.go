@@ -176,7 +176,7 @@ type uiFault struct {
 
 func uiFaults() []uiFault {
 	return []uiFault{
-		{name: "429 storm", sandbox: sandbox.Faults{RateLimitRate: 1, RetryAfterSeconds: 1}, says: "429 Too Many Requests (rate_limited)"},
+		{name: "429 storm", sandbox: sandbox.Faults{RateLimitRate: 1, RetryAfterSeconds: 1}, says: "429 Too Many Requests (rate_limit_exceeded)"},
 		{name: "500", sandbox: sandbox.Faults{ErrorRate: 1}, says: "500 Internal Server Error (internal_error)"},
 		{name: "502", serve: func(*faultServer) http.HandlerFunc {
 			return answer(502, "application/json", `{"name":"BadGateway","message":"upstream down"}`)

@@ -11,18 +11,40 @@
 //	GET    /v0/pods                                  pod_read        limit, page_token, ascending
 //	POST   /v0/pods                                  pod_create      {name?, client_id?}
 //	GET    /v0/pods/{pod_id}                         pod_read
-//	DELETE /v0/pods/{pod_id}                         pod_delete      also deletes its keys; 204
+//	DELETE /v0/pods/{pod_id}                         pod_delete      409 cannot_delete while it has inboxes; 204
 //	GET    /v0/pods/{pod_id}/api-keys                api_key_read    limit, page_token
 //	POST   /v0/pods/{pod_id}/api-keys                api_key_create  {name?, permissions?}
 //	DELETE /v0/pods/{pod_id}/api-keys/{api_key_id}   api_key_delete  204
+//	GET    /v0/pods/{pod_id}/inboxes                 inbox_read      limit, page_token, ascending
+//	POST   /v0/pods/{pod_id}/inboxes                 inbox_create    {username?, domain?, display_name?, client_id?, metadata?}
+//	GET    /v0/pods/{pod_id}/inboxes/{inbox_id}      inbox_read
+//	DELETE /v0/pods/{pod_id}/inboxes/{inbox_id}      inbox_delete    204
+//	GET    /v0/inboxes                               inbox_read      limit, page_token, ascending
+//	GET    /v0/inboxes/{inbox_id}                    inbox_read
+//	DELETE /v0/inboxes/{inbox_id}                    inbox_delete    also deletes its keys and credentials; 204
+//	GET    /v0/inboxes/{inbox_id}/api-keys           api_key_read    limit, page_token
+//	POST   /v0/inboxes/{inbox_id}/api-keys           api_key_create  {name?, permissions?}
+//	DELETE /v0/inboxes/{inbox_id}/api-keys/{id}      api_key_delete  204
 //	GET    /v0/api-keys                              api_key_read    limit, page_token, ascending
 //	POST   /v0/api-keys                              api_key_create
 //	DELETE /v0/api-keys/{api_key_id}                 api_key_delete
+//	GET    /v0/organizations                         (organization keys only)
+//	GET    /v0/api-keys/public-keys                  api_key_read    limit, page_token, ascending
+//	POST   /v0/api-keys/public-keys                  api_key_create  {public_key, name?, scope?, expires_at?}
+//	PATCH  /v0/api-keys/public-keys/{uuid}           api_key_update  {name}
+//	DELETE /v0/api-keys/public-keys/{uuid}           api_key_delete  204, a repeat 404
+//	POST   /v0/api-keys/public-keys/agentid-sign-in/revoke-all
+//	                                                 api_key_delete  organization key, Idempotency-Key: <uuid>, no body
 //
-// /v0/api-keys works on the caller's own scope: the organization keys (no
-// pod_id) for an organization key, its pod's keys for a pod key. Inbox keys
-// (/v0/inboxes/...) are not implemented; a caller holding an inbox-scoped
-// key gets 403 forbidden.
+// Scopes nest: the organization, a pod, an inbox of a pod. A key acts on its
+// own scope and what lies below it; anything outside answers 404 exactly
+// like an absent resource, and an inbox key acting on its pod or the
+// organization gets 403 forbidden. /v0/api-keys works on the caller's own
+// scope: the organization keys (no pod_id) for an organization key, the
+// pod's listing for a pod key, its inbox's keys for an inbox key. A pod's
+// key listing holds its inboxes' keys too (with inbox_id set). An inbox id
+// is its email address, username@domain, lower-cased; docs/spec-notes.md
+// records the choices where the vendor's definitions are silent.
 //
 // Listings are newest first (created_at descending, ties by id descending);
 // ascending=true reverses that where the API takes it. count is the number
@@ -34,7 +56,8 @@
 // item present throughout a walk is listed exactly once, whatever is created
 // or deleted between pages.
 //
-// A pod created with a known client_id is the existing pod, answered 200. A
+// A pod created with a known client_id is the existing pod, answered 200;
+// likewise an inbox created with a client_id already used in its pod. A
 // pod without a name is named after its client_id, or else its id; a key
 // without a name is named "API key <prefix>". Names and client ids must be 1
 // to 256 characters when given.
@@ -50,34 +73,55 @@
 // permissions are omitted for an unrestricted key and are an object of
 // granted names otherwise.
 //
-// A create may only name permissions of the current API (36 names; the
-// older thread_read and thread_delete are refused), else 400 with the path
-// "permissions.<name>". A key cannot grant what its creator lacks (403
-// permission_escalation, the fix lists the missing names), and only an
-// unrestricted creator may make an unrestricted key (403
-// unrestricted_key_required). An organization key sees everything; a pod key
-// sees only its pod, and any other pod answers 404 exactly like an absent
-// one. A pod key cannot create pods.
+// A create drops permission names the current API does not define (the
+// older thread_read, or anything unknown) without a word, as the API does;
+// the names it keeps must be true or false. A key cannot grant what its
+// creator lacks (403 permission_escalation, the fix lists the missing
+// names), and only an unrestricted creator may make an unrestricted key
+// (403 unrestricted_key_required). Only an organization key creates pods.
+//
+// # AgentID public-key credentials
+//
+// A credential is a public P-256 JWK, exactly {kty: "EC", crv: "P-256", x,
+// y} with 43-character unpadded base64url coordinates on the curve; any
+// other member (d, kid, use...) is a 400 naming it. The answer carries
+// fingerprint, the RFC 7638 SHA-256 thumbprint. Scope defaults to the
+// caller's; an explicit one must be the caller's or a live pod or inbox
+// within it (else 403 forbidden). Bearer keys have no expiry here, so an
+// omitted expires_at is none and an explicit one must only be in the
+// future. Revoke-all advances the organization's generation and sets
+// revoked_at on every credential of an older one; the same Idempotency-Key
+// answers the first receipt again. Credentials never authenticate a REST
+// call and never appear in a bearer listing, nor bearer keys in theirs.
 //
 // # Errors
 //
 // Every error has the body {name, code, message, fix, docs}, with docs
-// "https://docs.agentmail.to/api-reference/errors#<code>"; 400
-// validation_error adds errors: [{path, message}] (also for malformed JSON,
-// a bad limit or a bad page_token). Authentication comes before routing:
-// 401 missing_authorization (no or malformed Authorization header),
-// invalid_token_type (not Bearer), unknown_api_key. Then 404 not_found for
-// an unknown path and 405 method_not_allowed (with an Allow header) for a
-// wrong method, then 403 missing_permission naming the permission.
+// "https://docs.agentmail.to/errors#<code>"; 400 validation_error adds
+// errors: [{path, message}] (also for malformed JSON, a bad limit, a bad
+// page_token or a bad Idempotency-Key). Authentication comes before
+// routing: 401 missing_authorization (no header, a scheme other than the
+// case-sensitive "Bearer ", an empty key or whitespace in it),
+// invalid_token_type (a JWT such as a console session token),
+// unknown_api_key. Then 404 not_found for a path no endpoint has and 405
+// method_not_allowed (with an Allow header) only for a path that exists
+// with another method, then 403 missing_permission (message "Forbidden",
+// the fix names the permission), then 403 forbidden for a scope the
+// caller may not act on. 409 cannot_delete refuses a pod with inboxes; 403
+// resource_taken an inbox address in use; 403 limit_exceeded an inbox
+// beyond the organization's inbox_limit.
 //
 // # Seeds, state and faults
 //
 // Options.Seed picks the data: "empty" (the default for New), "demo" (the
-// default of `amkeys sandbox`: about 30 customer pods, one with 260 keys, a
-// spread of last use and permission sets, inbox keys, accents, CJK and
-// emoji; deterministic apart from timestamps, which follow Options.Now) or
-// "hostile" (terminal escape attacks in names, client ids, an inbox id, a
-// prefix and a permission name). Every seed holds the unrestricted
+// default of `amkeys sandbox`: about 30 customer pods, one with 260 keys, 2
+// to 4 inboxes in most pods, inbox keys, a spread of last use and
+// permission sets, ten AgentID credentials over the three scopes (one
+// expiring within a week, one expired, two revoked by an earlier
+// revoke-all), accents, CJK and emoji; deterministic apart from
+// timestamps, which follow Options.Now) or "hostile" (terminal escape
+// attacks in names, client ids, inbox ids, display names and metadata,
+// credential names, a prefix and a permission name). Every seed holds the unrestricted
 // organization key "sandbox admin" whose secret is Options.AdminKey or a
 // generated one (Server.AdminKey). Other seeded keys have secrets nobody
 // knows; tests make usable ones with AddKey.
@@ -97,7 +141,7 @@
 // and waiting idle between requests (120 s).
 //
 // Options.Faults and SetFaults inject latency (honouring cancellation),
-// 429 rate_limited with Retry-After, 500 internal_error and dropped
+// 429 rate_limit_exceeded with Retry-After, 500 internal_error and dropped
 // connections, drawn from seeded dice; AfterEffect makes errors and drops
 // strike after the request took effect. FailPod fails every request under
 // one pod; RequestCount tells how many requests arrived.

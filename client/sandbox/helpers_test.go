@@ -91,6 +91,18 @@ func (e *env) do(method, path, key string, body any) result {
 }
 
 func (e *env) try(ctx context.Context, method, path, key string, body any) (result, error) {
+	return e.send(ctx, method, path, key, body, "", "")
+}
+
+// tryWithHeader sends one request with an extra header (none if name is
+// "" or value is "") within 30 s.
+func (e *env) tryWithHeader(method, path, key string, body any, name, value string) (result, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	return e.send(ctx, method, path, key, body, name, value)
+}
+
+func (e *env) send(ctx context.Context, method, path, key string, body any, name, value string) (result, error) {
 	var rd io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -109,6 +121,9 @@ func (e *env) try(ctx context.Context, method, path, key string, body any) (resu
 	}
 	if key != "" {
 		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	if name != "" && value != "" {
+		req.Header.Set(name, value)
 	}
 	resp, err := e.client.Do(req)
 	if err != nil {

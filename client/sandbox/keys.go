@@ -8,8 +8,8 @@ import (
 	"github.com/amkeys/amkeys/client"
 )
 
-// GET /v0/pods/{pod_id}/api-keys: newest first (the endpoint takes no
-// ascending parameter).
+// GET /v0/pods/{pod_id}/api-keys: the pod's keys and its inboxes' keys,
+// newest first (the endpoint takes no ascending parameter).
 func (s *Server) listPodKeys(c *call) *response {
 	if denied := c.require("api_key_read"); denied != nil {
 		return denied
@@ -20,30 +20,60 @@ func (s *Server) listPodKeys(c *call) *response {
 		return bad
 	}
 	s.mu.RLock()
-	p := s.visiblePod(c, c.podID)
-	if p == nil {
+	p, denied := s.podFor(c, c.podID)
+	if denied != nil {
 		s.mu.RUnlock()
-		return notFound("pod")
+		return denied
 	}
 	return s.keyPage(&p.keys, list, pq)
 }
 
+// GET /v0/inboxes/{inbox_id}/api-keys: newest first.
+func (s *Server) listInboxKeys(c *call) *response {
+	if denied := c.require("api_key_read"); denied != nil {
+		return denied
+	}
+	list := "inbox-keys:" + c.inboxID
+	pq, bad := s.parsePageQuery(c.r.URL.Query(), list, false)
+	if bad != nil {
+		return bad
+	}
+	s.mu.RLock()
+	in, denied := s.inboxFor(c, c.inboxID)
+	if denied != nil {
+		s.mu.RUnlock()
+		return denied
+	}
+	return s.keyPage(&in.keys, list, pq)
+}
+
 // GET /v0/api-keys: the caller's own scope, that is the organization keys
-// for an organization key and its pod's keys for a pod key.
+// for an organization key, its pod's keys (as the pod listing) for a pod
+// key and its inbox's keys for an inbox key.
 func (s *Server) listScopeKeys(c *call) *response {
 	if denied := c.require("api_key_read"); denied != nil {
 		return denied
 	}
+	cs := c.caller.scope()
 	list := "org-keys"
-	if !c.orgScoped() {
-		list = "pod-keys:" + c.caller.podID
+	switch {
+	case cs.isInbox():
+		list = "inbox-keys:" + cs.inboxID
+	case !cs.isOrg():
+		list = "pod-keys:" + cs.podID
 	}
 	pq, bad := s.parsePageQuery(c.r.URL.Query(), list, true)
 	if bad != nil {
 		return bad
 	}
 	s.mu.RLock()
-	keys := s.st.keyList(c.caller.podID)
+	keys := s.st.keyList(cs.podID)
+	if cs.isInbox() {
+		keys = nil
+		if in := s.st.inboxes[cs.inboxID]; in != nil {
+			keys = &in.keys
+		}
+	}
 	if keys == nil {
 		s.mu.RUnlock()
 		return notFound("pod")
@@ -64,14 +94,35 @@ func (s *Server) keyPage(keys *sortedList[*keyRecord], list string, pq pageQuery
 }
 
 // POST /v0/pods/{pod_id}/api-keys
-func (s *Server) createPodKey(c *call) *response { return s.createKey(c, c.podID) }
+func (s *Server) createPodKey(c *call) *response {
+	return s.createKey(c, func() (scope, *response) {
+		p, denied := s.podFor(c, c.podID)
+		if denied != nil {
+			return scope{}, denied
+		}
+		return scope{podID: p.id}, nil
+	})
+}
+
+// POST /v0/inboxes/{inbox_id}/api-keys
+func (s *Server) createInboxKey(c *call) *response {
+	return s.createKey(c, func() (scope, *response) {
+		in, denied := s.inboxFor(c, c.inboxID)
+		if denied != nil {
+			return scope{}, denied
+		}
+		return in.scope(), nil
+	})
+}
 
 // POST /v0/api-keys: a key in the caller's own scope.
-func (s *Server) createScopeKey(c *call) *response { return s.createKey(c, c.caller.podID) }
+func (s *Server) createScopeKey(c *call) *response {
+	return s.createKey(c, func() (scope, *response) { return c.caller.scope(), nil })
+}
 
-// createKey makes a key in podID ("" = organization): the only answer that
-// ever carries the secret.
-func (s *Server) createKey(c *call, podID string) *response {
+// createKey makes a key in the scope target finds (called with s.mu
+// locked): the only answer that ever carries the secret.
+func (s *Server) createKey(c *call, target func() (scope, *response)) *response {
 	if denied := c.require("api_key_create"); denied != nil {
 		return denied
 	}
@@ -80,9 +131,10 @@ func (s *Server) createKey(c *call, podID string) *response {
 		return bad
 	}
 	s.mu.Lock()
-	if podID != "" && s.visiblePod(c, podID) == nil {
+	sc, denied := target()
+	if denied != nil {
 		s.mu.Unlock()
-		return notFound("pod")
+		return denied
 	}
 	if denied := checkEscalation(c.caller.perms, req.perms); denied != nil {
 		s.mu.Unlock()
@@ -90,47 +142,71 @@ func (s *Server) createKey(c *call, podID string) *response {
 	}
 	secret := newSecret()
 	k := &keyRecord{
-		id: newID(), prefix: secretPrefix(secret), name: req.name, podID: podID,
+		id: newID(), prefix: secretPrefix(secret), name: req.name, podID: sc.podID, inboxID: sc.inboxID,
 		hash: hashSecret(secret), createdAt: s.st.nextCreatedAt(s.now()), perms: req.perms,
 	}
 	if k.name == "" {
 		k.name = "API key " + k.prefix
 	}
-	s.st.addKey(k)
+	if !s.st.addKey(k) { // the scope went away between lookup and insert: cannot happen under one lock
+		s.mu.Unlock()
+		return notFound("scope")
+	}
 	s.mu.Unlock()
 	s.mutated()
 	return okJSON(wireCreatedKey{
-		APIKeyID: k.id, APIKey: secret, Prefix: k.prefix, Name: k.name, PodID: k.podID,
+		APIKeyID: k.id, APIKey: secret, Prefix: k.prefix, Name: k.name, PodID: k.podID, InboxID: k.inboxID,
 		Permissions: wirePermissions(k.perms), CreatedAt: formatTime(k.createdAt),
 	})
 }
 
-// DELETE /v0/pods/{pod_id}/api-keys/{api_key_id}
+// DELETE /v0/pods/{pod_id}/api-keys/{api_key_id}: any key of the pod's
+// listing, its inboxes' keys included.
 func (s *Server) deletePodKey(c *call) *response {
 	if denied := c.require("api_key_delete"); denied != nil {
 		return denied
 	}
 	s.mu.Lock()
-	if s.visiblePod(c, c.podID) == nil {
+	if _, denied := s.podFor(c, c.podID); denied != nil {
 		s.mu.Unlock()
-		return notFound("pod")
+		return denied
 	}
-	return s.deleteKey(c.podID, c.keyID)
+	return s.deleteKey(c.keyID, func(k *keyRecord) bool { return k.podID == c.podID })
 }
 
-// DELETE /v0/api-keys/{api_key_id}: only keys of the caller's own scope.
-func (s *Server) deleteScopeKey(c *call) *response {
+// DELETE /v0/inboxes/{inbox_id}/api-keys/{api_key_id}
+func (s *Server) deleteInboxKey(c *call) *response {
 	if denied := c.require("api_key_delete"); denied != nil {
 		return denied
 	}
 	s.mu.Lock()
-	return s.deleteKey(c.caller.podID, c.keyID)
+	if _, denied := s.inboxFor(c, c.inboxID); denied != nil {
+		s.mu.Unlock()
+		return denied
+	}
+	return s.deleteKey(c.keyID, func(k *keyRecord) bool { return k.inboxID == c.inboxID })
 }
 
-// deleteKey is called with s.mu locked and unlocks.
-func (s *Server) deleteKey(podID, keyID string) *response {
+// DELETE /v0/api-keys/{api_key_id}: only keys of the caller's own listing.
+func (s *Server) deleteScopeKey(c *call) *response {
+	if denied := c.require("api_key_delete"); denied != nil {
+		return denied
+	}
+	cs := c.caller.scope()
+	s.mu.Lock()
+	return s.deleteKey(c.keyID, func(k *keyRecord) bool {
+		if cs.isInbox() {
+			return k.inboxID == cs.inboxID
+		}
+		return k.podID == cs.podID
+	})
+}
+
+// deleteKey deletes the key if it is in the listing; it is called with s.mu
+// locked and unlocks.
+func (s *Server) deleteKey(keyID string, listed func(*keyRecord) bool) *response {
 	k := s.st.keys[keyID]
-	if k == nil || k.podID != podID {
+	if k == nil || !listed(k) {
 		s.mu.Unlock()
 		return notFound("API key")
 	}
@@ -146,8 +222,7 @@ type keyRequest struct {
 }
 
 // parseKeyRequest reads {name?, permissions?}. Permissions absent or null
-// ask for an unrestricted key; an object grants its true entries and may
-// only name permissions the API defines.
+// ask for an unrestricted key; an object grants its true entries.
 func parseKeyRequest(c *call) (keyRequest, *response) {
 	m, bad := readObject(c.r)
 	if bad != nil {
@@ -163,6 +238,9 @@ func parseKeyRequest(c *call) (keyRequest, *response) {
 	return keyRequest{name: name, perms: perms}, nil
 }
 
+// parsePermissions reads a permissions object. Like the API, it drops names
+// it does not define (older clients still send thread_read) without a
+// word; the names it keeps must be set to true or false.
 func parsePermissions(raw json.RawMessage) (client.Permissions, []client.FieldError) {
 	if raw == nil || string(raw) == "null" {
 		return client.Unrestricted(), nil
@@ -181,7 +259,6 @@ func parsePermissions(raw json.RawMessage) (client.Permissions, []client.FieldEr
 	var errs []client.FieldError
 	for _, n := range names {
 		if info, known := client.LookupPermission(n); !known || info.Legacy {
-			errs = append(errs, field("permissions."+n, "unknown permission"))
 			continue
 		}
 		var on bool

@@ -141,8 +141,6 @@ func TestCreateKeyValidation(t *testing.T) {
 		"not an object":     {`"x"`, "body"},
 		"empty name":        {map[string]any{"name": ""}, "name"},
 		"long name":         {map[string]any{"name": strings.Repeat("é", 257)}, "name"},
-		"unknown name":      {map[string]any{"permissions": map[string]bool{"pod_read": true, "bogus_read": true}}, "permissions.bogus_read"},
-		"legacy name":       {map[string]any{"permissions": map[string]bool{"thread_read": true}}, "permissions.thread_read"},
 		"not a boolean":     {map[string]any{"permissions": map[string]any{"pod_read": "yes"}}, "permissions.pod_read"},
 		"permissions array": {map[string]any{"permissions": []string{"pod_read"}}, "permissions"},
 	}
@@ -157,6 +155,38 @@ func TestCreateKeyValidation(t *testing.T) {
 	}
 	e.createKey(path, e.admin, map[string]any{"name": strings.Repeat("鍵", 256)})
 }
+
+// Unknown names, and names the API dropped, are left out silently: the
+// vendor's CLI still sends thread_read.
+func TestCreateKeyDropsUnknownPermissions(t *testing.T) {
+	e := start(t, Options{})
+	pod := e.createPod("p", "")
+	for _, path := range []string{"/v0/pods/" + pod.PodID + "/api-keys", "/v0/api-keys"} {
+		k := e.createKey(path, e.admin, map[string]any{"permissions": map[string]any{
+			"pod_read": true, "thread_read": true, "thread_delete": true, "bogus_read": true, "calendar_write": "not even a boolean",
+		}})
+		if k.Permissions.String() != "[pod_read]" {
+			t.Fatalf("%s: permissions %v, want only pod_read", path, k.Permissions)
+		}
+		var listed keyList
+		e.do("GET", path, e.admin, nil).want(t, 200).decode(t, &listed)
+		for _, got := range listed.keys(t) {
+			if got.ID == k.ID && got.Permissions.String() != "[pod_read]" {
+				t.Fatalf("listed with %v", got.Permissions)
+			}
+		}
+	}
+	// Only unknown names: a key with no permissions, not an unrestricted one.
+	k := e.createKey("/v0/api-keys", e.admin, map[string]any{"permissions": map[string]bool{"thread_read": true}})
+	if k.Permissions.IsUnrestricted() || k.Permissions.String() != "[]" {
+		t.Fatalf("permissions %v, want an empty whitelist", k.Permissions)
+	}
+	// A restricted caller asking for an unknown name is no escalation.
+	creator := e.createKey("/v0/api-keys", e.admin, map[string]any{"permissions": map[string]bool{"api_key_create": true, "pod_read": true}})
+	e.createKey(podKeysPath(pod), creator.Secret, map[string]any{"permissions": map[string]bool{"pod_read": true, "thread_read": true}})
+}
+
+func podKeysPath(pod podJSON) string { return "/v0/pods/" + pod.PodID + "/api-keys" }
 
 func TestEscalation(t *testing.T) {
 	e := start(t, Options{})
@@ -205,8 +235,8 @@ func TestMissingPermission(t *testing.T) {
 		t.Run(c.method+" "+c.path, func(t *testing.T) {
 			k := e.createKey("/v0/api-keys", e.admin, map[string]any{"permissions": allPermsBut(c.perm)})
 			er := e.do(c.method, c.path, k.Secret, `{"permissions":{}}`).wantError(t, 403, client.CodeMissingPermission)
-			if !strings.Contains(er.Message, c.perm) || !strings.Contains(er.Fix, c.perm) {
-				t.Fatalf("message %q / fix %q do not name %s", er.Message, er.Fix, c.perm)
+			if er.Message != "Forbidden" || !strings.Contains(er.Fix, c.perm) {
+				t.Fatalf("message %q / fix %q: want Forbidden, and the fix naming %s", er.Message, er.Fix, c.perm)
 			}
 		})
 	}

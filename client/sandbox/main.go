@@ -34,7 +34,7 @@ Flags:
                      never secrets; mode 0600; refused if others can use it)
   --seed NAME        initial data: demo, empty or hostile (default demo)
   --latency D        add D to every request, e.g. 20ms
-  --rate-limit P     answer a share P (0..1) of requests 429 rate_limited
+  --rate-limit P     answer a share P (0..1) of requests 429 rate_limit_exceeded
   --error-rate P     answer a share P (0..1) of requests 500 internal_error
   --drop-rate P      close the connection without answering for a share P
   -h, --help         show this help

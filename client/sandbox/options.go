@@ -41,7 +41,7 @@ type Options struct {
 type Faults struct {
 	// Latency is added to every request; a cancelled request stops waiting.
 	Latency time.Duration
-	// RateLimitRate is the share of requests answered 429 rate_limited with
+	// RateLimitRate is the share of requests answered 429 rate_limit_exceeded with
 	// a Retry-After header of RetryAfterSeconds (default 1).
 	RateLimitRate     float64
 	RetryAfterSeconds int

@@ -1,6 +1,8 @@
 package sandbox
 
 import (
+	"fmt"
+
 	"github.com/amkeys/amkeys/client"
 )
 
@@ -9,6 +11,9 @@ import (
 func (s *Server) listPods(c *call) *response {
 	if denied := c.require("pod_read"); denied != nil {
 		return denied
+	}
+	if c.caller.scope().isInbox() {
+		return inboxCallerForbidden()
 	}
 	list := "pods"
 	if !c.orgScoped() {
@@ -43,9 +48,9 @@ func (s *Server) getPod(c *call) *response {
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	p := s.visiblePod(c, c.podID)
-	if p == nil {
-		return notFound("pod")
+	p, denied := s.podFor(c, c.podID)
+	if denied != nil {
+		return denied
 	}
 	return okJSON(podToWire(p))
 }
@@ -58,7 +63,7 @@ func (s *Server) createPod(c *call) *response {
 		return denied
 	}
 	if !c.orgScoped() {
-		return forbidden(client.CodeForbidden, "A pod-scoped API key cannot create pods.",
+		return forbidden(client.CodeForbidden, "Only an organization API key can create pods.",
 			"Use an organization API key to create pods.")
 	}
 	m, bad := readObject(c.r)
@@ -94,16 +99,24 @@ func (s *Server) createPod(c *call) *response {
 	return okJSON(body)
 }
 
-// DELETE /v0/pods/{pod_id}: the pod and all of its keys.
+// DELETE /v0/pods/{pod_id}: the pod with its keys and public-key
+// credentials. A pod that still has inboxes cannot be deleted (409
+// cannot_delete): deleting mail along with a pod must be deliberate.
 func (s *Server) deletePod(c *call) *response {
 	if denied := c.require("pod_delete"); denied != nil {
 		return denied
 	}
 	s.mu.Lock()
-	p := s.visiblePod(c, c.podID)
-	if p == nil {
+	p, denied := s.podFor(c, c.podID)
+	if denied != nil {
 		s.mu.Unlock()
-		return notFound("pod")
+		return denied
+	}
+	if n := p.inboxes.len(); n > 0 {
+		s.mu.Unlock()
+		return conflict(client.CodeCannotDelete,
+			fmt.Sprintf("The pod cannot be deleted: it still has inboxes (%d).", n),
+			"Delete the pod's inboxes first (DELETE /v0/pods/{pod_id}/inboxes/{inbox_id}), then the pod.")
 	}
 	s.st.removePod(p)
 	s.mu.Unlock()

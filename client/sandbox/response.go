@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/amkeys/amkeys/client"
 )
@@ -32,7 +33,7 @@ type errorBody struct {
 	Errors  []client.FieldError `json:"errors,omitempty"`
 }
 
-const docsBase = "https://docs.agentmail.to/api-reference/errors#"
+const docsBase = "https://docs.agentmail.to/errors#"
 
 func apiError(status int, name, code, message, fix string) *response {
 	return &response{status: status, body: errorBody{
@@ -57,8 +58,16 @@ func notFound(what string) *response {
 // invalid answers 400 validation_error listing every offending field.
 func invalid(fields ...client.FieldError) *response {
 	msg := "The request is invalid."
-	if len(fields) == 1 {
+	switch len(fields) {
+	case 0:
+	case 1:
 		msg = fmt.Sprintf("The request is invalid: %s: %s.", fields[0].Path, fields[0].Message)
+	default:
+		paths := make([]string, len(fields))
+		for i, f := range fields {
+			paths[i] = f.Path
+		}
+		msg = "The request is invalid: " + strings.Join(paths, ", ") + "."
 	}
 	return &response{status: http.StatusBadRequest, body: errorBody{
 		Name: "ValidationError", Code: client.CodeValidation, Message: msg,
@@ -66,6 +75,11 @@ func invalid(fields ...client.FieldError) *response {
 		Docs:   docsBase + client.CodeValidation,
 		Errors: fields,
 	}}
+}
+
+// conflict answers 409 for a request the resource's state forbids.
+func conflict(code, message, fix string) *response {
+	return apiError(http.StatusConflict, "ConflictError", code, message, fix)
 }
 
 func field(path, message string) client.FieldError {

@@ -30,6 +30,9 @@ func seedData(st *store, seed, adminSecret string, now time.Time) {
 	case "hostile":
 		seedHostile(st, adminSecret, now)
 	default:
+		st.org.id = newID()
+		st.org.createdAt = now.Add(-time.Minute)
+		st.org.updatedAt = st.org.createdAt
 		st.addKey(adminKeyRecord(newID(), adminSecret, now.Add(-time.Minute)))
 	}
 }
@@ -100,6 +103,8 @@ const day = 24 * time.Hour
 // (ui/sanitize.Corpus), for a look in a real terminal.
 func seedHostile(st *store, adminSecret string, now time.Time) {
 	sd := newSeeder(st, now, 666)
+	extra := newSeeder(st, now, 667) // inboxes and credentials
+	extra.org(now.Add(-31 * day))
 	sd.admin(adminSecret, now.Add(-30*day))
 	long := strings.Repeat("Very long pod name ", 600)[:10_000]
 	pods := []struct{ name, clientID string }{
@@ -124,11 +129,14 @@ func seedHostile(st *store, adminSecret string, now time.Time) {
 	// Then the whole hostile corpus the tests use: a pod and a key named
 	// by each case, the case's name as client id.
 	corpus := sanitize.Corpus()
+	corpusPods := make([]*podRecord, 0, len(corpus))
 	for i, hc := range corpus {
 		p := sd.pod(hc.Text, "corpus-"+hc.Name, now.Add(-time.Duration(len(pods)+len(corpus)-i)*day))
 		sd.key(p.id, "", hc.Text, client.Restricted("pod_read"), p.createdAt.Add(time.Hour), sd.ago(time.Minute, 100*day))
+		corpusPods = append(corpusPods, p)
 	}
 	first := st.podOrder.items[0]
+	extra.seedHostileInboxes(corpusPods, first)
 	evil := sd.key(first.id, "x\x1b[2J@evil.invalid", "inbox key \x1b]52;c;aGk=\x07",
 		client.Restricted("message_read", "\x1b[2Jevil_read", "future_\u202eread"),
 		now.Add(-time.Hour), now.Add(-time.Minute))
@@ -140,23 +148,27 @@ func seedHostile(st *store, adminSecret string, now time.Time) {
 // run except for times, which follow now.
 func seedDemo(st *store, adminSecret string, now time.Time) {
 	sd := newSeeder(st, now, 2026)
+	extra := newSeeder(st, now, 2027) // inboxes and credentials
+	extra.org(now.Add(-731 * day))
 	sd.admin(adminSecret, now.Add(-730*day))
 	for _, ok := range demoOrgKeys {
 		sd.key("", "", ok.name, ok.perms, now.Add(-ok.createdAgo), usedAgo(now, ok.usedAgo))
 	}
 	for i, dp := range demoPods {
 		p := sd.pod(dp.name, dp.clientID, sd.ago(dp.minAge, dp.minAge+60*day))
+		inboxes := extra.demoPodInboxes(p, dp)
 		n := dp.keys
 		if n < 0 {
 			n = sd.r.IntN(41)
 		}
 		for j := range n {
-			k := sd.demoKey(p, dp, j)
+			k := sd.demoKey(p, dp, j, inboxes)
 			if i == 0 && j == 0 { // someone is active right now
 				k.setUsed(sd.ago(5*time.Minute, 10*time.Minute))
 			}
 		}
 	}
+	extra.seedDemoPublicKeys()
 }
 
 func usedAgo(now time.Time, ago time.Duration) time.Time {
@@ -166,16 +178,16 @@ func usedAgo(now time.Time, ago time.Duration) time.Time {
 	return now.Add(-ago)
 }
 
-// demoKey makes key number j of a demo pod.
-func (sd *seeder) demoKey(p *podRecord, dp demoPod, j int) *keyRecord {
+// demoKey makes key number j of a demo pod; about one in seven belongs to
+// one of the pod's inboxes.
+func (sd *seeder) demoKey(p *podRecord, dp demoPod, j int, inboxes []*inboxRecord) *keyRecord {
 	name := demoKeyNames[sd.r.IntN(len(demoKeyNames))]
 	if dp.keys >= 100 && j%25 != 0 {
 		name = fmt.Sprintf("support-agent-%03d", j)
 	}
 	inbox := ""
 	if sd.r.IntN(7) == 0 {
-		domain, _, _ := strings.Cut(dp.clientID, "-")
-		inbox = demoInboxes[sd.r.IntN(len(demoInboxes))] + "@" + domain + ".agentmail.to"
+		inbox = demoInboxFor(inboxes, sd.r.IntN(len(demoInboxes)))
 	}
 	used := sd.demoUsedAt()
 	hi := used

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -8,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/amkeys/amkeys/client"
+	"github.com/amkeys/amkeys/ui/sanitize"
 )
 
 // allPods pages through GET /v0/pods.
@@ -28,6 +30,45 @@ func (e *env) allPods(key string) []podJSON {
 		}
 		token = page.NextPageToken
 	}
+}
+
+// allInboxes pages through GET /v0/inboxes.
+func (e *env) allInboxes(key string) []inboxJSON {
+	e.t.Helper()
+	var all []inboxJSON
+	token := ""
+	for {
+		var page inboxList
+		e.do("GET", "/v0/inboxes?limit=100"+tokenQuery(token), key, nil).want(e.t, 200).decode(e.t, &page)
+		all = append(all, page.Inboxes...)
+		if page.NextPageToken == "" {
+			return all
+		}
+		token = page.NextPageToken
+	}
+}
+
+// allPublicKeys pages through GET /v0/api-keys/public-keys.
+func (e *env) allPublicKeys(key string) []publicKeyJSON {
+	e.t.Helper()
+	var all []publicKeyJSON
+	token := ""
+	for {
+		var page publicKeyList
+		e.do("GET", publicKeysPath+"?limit=100"+tokenQuery(token), key, nil).want(e.t, 200).decode(e.t, &page)
+		all = append(all, page.PublicKeys...)
+		if page.NextPageToken == "" {
+			return all
+		}
+		token = page.NextPageToken
+	}
+}
+
+func tokenQuery(token string) string {
+	if token == "" {
+		return ""
+	}
+	return "&page_token=" + token
 }
 
 func TestDemoSeedIsDeterministic(t *testing.T) {
@@ -84,6 +125,11 @@ func TestDemoSeedContents(t *testing.T) {
 			}
 			if k.InboxID != "" {
 				stats.inbox++
+				var in inboxJSON // an inbox key's inbox is a real inbox of its pod
+				e.do("GET", "/v0/inboxes/"+url.PathEscape(k.InboxID), e.admin, nil).want(t, 200).decode(t, &in)
+				if in.PodID != p.PodID {
+					t.Fatalf("key %s: inbox %s is in pod %s, not %s", k.ID, k.InboxID, in.PodID, p.PodID)
+				}
 			}
 			if k.Permissions.IsUnrestricted() {
 				stats.unrestricted++
@@ -134,6 +180,101 @@ func TestDemoSeedContents(t *testing.T) {
 	}
 }
 
+func TestDemoSeedInboxesAndCredentials(t *testing.T) {
+	e := start(t, Options{Seed: "demo"})
+	withInboxes, without := 0, 0
+	for _, p := range e.allPods(e.admin) {
+		ids := e.listAllInboxes("/v0/pods/"+p.PodID+"/inboxes", e.admin, "", 100)
+		switch n := len(ids); {
+		case n == 0:
+			without++
+		case n >= 2 && n <= 4:
+			withInboxes++
+		default:
+			t.Fatalf("pod %q has %d inboxes", p.Name, n)
+		}
+	}
+	if withInboxes < 25 || without == 0 {
+		t.Fatalf("%d pods with inboxes, %d without", withInboxes, without)
+	}
+	var org orgJSON
+	e.do("GET", "/v0/organizations", e.admin, nil).want(t, 200).decode(t, &org)
+	if n := len(e.listAllInboxes("/v0/inboxes", e.admin, "", 100)); *org.InboxCount != n || n < 50 {
+		t.Fatalf("inbox_count %d for %d inboxes", *org.InboxCount, n)
+	}
+
+	var page publicKeyList
+	e.do("GET", publicKeysPath+"?limit=100", e.admin, nil).want(t, 200).decode(t, &page)
+	scopes := map[string]int{}
+	var soon, expired, revoked, defaultName int
+	for _, k := range page.PublicKeys {
+		scopes[k.Scope.Type]++
+		if k.PublicKey.Fingerprint != thumbprint(t, k.PublicKey.JWK) {
+			t.Fatalf("credential %q: fingerprint %q", k.Name, k.PublicKey.Fingerprint)
+		}
+		if k.ExpiresAt != "" {
+			exp, _ := time.Parse(time.RFC3339, k.ExpiresAt)
+			switch {
+			case exp.Before(testNow):
+				expired++
+			case exp.Before(testNow.Add(7 * day)):
+				soon++
+			}
+		}
+		if k.RevokedAt != "" {
+			revoked++
+		}
+		if k.Name == "AgentID key "+k.PublicKey.Fingerprint[:8] {
+			defaultName++
+		}
+		if k.Scope.Type == "inbox" {
+			e.do("GET", "/v0/inboxes/"+url.PathEscape(k.Scope.ID), e.admin, nil).want(t, 200)
+		}
+	}
+	if len(page.PublicKeys) < 8 || scopes["organization"] == 0 || scopes["pod"] == 0 || scopes["inbox"] == 0 ||
+		soon != 1 || expired != 1 || revoked != 2 || defaultName == 0 {
+		t.Fatalf("%d credentials, scopes %v, expiring %d, expired %d, revoked %d, default names %d",
+			len(page.PublicKeys), scopes, soon, expired, revoked, defaultName)
+	}
+	// The revocations came from an earlier revoke-all: the generation is
+	// past 0 already.
+	var r receiptJSON
+	res, err := e.tryWithHeader("POST", publicKeysPath+"/agentid-sign-in/revoke-all", e.admin, nil, "Idempotency-Key", newID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.want(t, 200).decode(t, &r)
+	if *r.Previous < 1 {
+		t.Fatalf("receipt %+v: the seed's generation is 0", r)
+	}
+}
+
+func TestDemoSeedInboxesAreDeterministic(t *testing.T) {
+	a := start(t, Options{Seed: "demo"})
+	b := start(t, Options{Seed: "demo"})
+	var orgA, orgB orgJSON
+	a.do("GET", "/v0/organizations", a.admin, nil).want(t, 200).decode(t, &orgA)
+	b.do("GET", "/v0/organizations", b.admin, nil).want(t, 200).decode(t, &orgB)
+	if orgA.OrganizationID != orgB.OrganizationID {
+		t.Fatal("the organization id differs")
+	}
+	inboxesA := a.listAllInboxes("/v0/inboxes", a.admin, "", 100)
+	if strings.Join(inboxesA, ",") != strings.Join(b.listAllInboxes("/v0/inboxes", b.admin, "", 100), ",") {
+		t.Fatal("the inboxes differ")
+	}
+	var pa, pb publicKeyList
+	a.do("GET", publicKeysPath+"?limit=100", a.admin, nil).want(t, 200).decode(t, &pa)
+	b.do("GET", publicKeysPath+"?limit=100", b.admin, nil).want(t, 200).decode(t, &pb)
+	if len(pa.PublicKeys) != len(pb.PublicKeys) {
+		t.Fatal("the credentials differ")
+	}
+	for i := range pa.PublicKeys {
+		if pa.PublicKeys[i] != pb.PublicKeys[i] {
+			t.Fatalf("credential %d differs: %+v vs %+v", i, pa.PublicKeys[i], pb.PublicKeys[i])
+		}
+	}
+}
+
 func TestHostileSeedSurvivesJSON(t *testing.T) {
 	e := start(t, Options{Seed: "hostile"})
 	pods := e.allPods(e.admin)
@@ -157,6 +298,41 @@ func TestHostileSeedSurvivesJSON(t *testing.T) {
 	}
 	if !evil {
 		t.Fatal("the key with a hostile inbox, prefix and permission name is missing")
+	}
+	var evilInbox inboxJSON
+	e.do("GET", "/v0/inboxes/"+url.PathEscape("x\x1b[2J@evil.invalid"), e.admin, nil).want(t, 200).decode(t, &evilInbox)
+	if evilInbox.PodID != pods[len(pods)-1].PodID || !strings.Contains(evilInbox.DisplayName, "\x1b[31m") {
+		t.Fatalf("the hostile key's inbox: %+v", evilInbox)
+	}
+
+	// Inbox display names, client ids and credential names carry the
+	// corpus, byte for byte.
+	texts := map[string]bool{}
+	for _, hc := range sanitize.Corpus() {
+		texts[hc.Text] = true
+	}
+	var hostileNames, hostileClientIDs, hostileLocals int
+	for _, in := range e.allInboxes(e.admin) {
+		if texts[in.DisplayName] && in.DisplayName != "prod-key-01" {
+			hostileNames++
+		}
+		if texts[in.ClientID] && in.ClientID != "prod-key-01" {
+			hostileClientIDs++
+		}
+		if strings.ContainsAny(in.InboxID, "\x1b\u202e") {
+			hostileLocals++
+			e.do("GET", "/v0/inboxes/"+url.PathEscape(in.InboxID), e.admin, nil).want(t, 200)
+		}
+	}
+	hostileCreds := 0
+	for _, k := range e.allPublicKeys(e.admin) {
+		if texts[k.Name] && k.Name != "prod-key-01" {
+			hostileCreds++
+		}
+	}
+	if hostileNames < 20 || hostileClientIDs < 20 || hostileLocals < 3 || hostileCreds < 20 {
+		t.Fatalf("hostile inboxes: %d names, %d client ids, %d local parts; %d credential names",
+			hostileNames, hostileClientIDs, hostileLocals, hostileCreds)
 	}
 
 	// AddPod/AddKey take any corpus, and the admin key always exists.

@@ -4,7 +4,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/amkeys/amkeys/client"
@@ -19,6 +21,51 @@ type stateFile struct {
 	Note    string     `json:"note"`
 	Pods    []statePod `json:"pods"`
 	Keys    []stateKey `json:"keys"`
+	// Absent from files written before inboxes and public keys existed.
+	Organization *stateOrg        `json:"organization,omitempty"`
+	Inboxes      []stateInbox     `json:"inboxes,omitempty"`
+	PublicKeys   []statePublicKey `json:"public_keys,omitempty"`
+}
+
+type stateOrg struct {
+	ID          string         `json:"organization_id"`
+	CreatedAt   time.Time      `json:"created_at"`
+	UpdatedAt   time.Time      `json:"updated_at"`
+	InboxLimit  int            `json:"inbox_limit"`
+	DomainLimit int            `json:"domain_limit"`
+	Generation  int            `json:"agentid_generation"`
+	Receipts    []stateReceipt `json:"revoke_all_receipts,omitempty"`
+}
+
+type stateReceipt struct {
+	IdempotencyKey string    `json:"idempotency_key"`
+	Previous       int       `json:"previous_generation"`
+	Current        int       `json:"current_generation"`
+	RevokedAt      time.Time `json:"revoked_at"`
+}
+
+type stateInbox struct {
+	ID          string          `json:"inbox_id"`
+	PodID       string          `json:"pod_id"`
+	DisplayName string          `json:"display_name,omitempty"`
+	ClientID    string          `json:"client_id,omitempty"`
+	Metadata    json.RawMessage `json:"metadata,omitempty"`
+	CreatedAt   time.Time       `json:"created_at"`
+	UpdatedAt   time.Time       `json:"updated_at"`
+}
+
+type statePublicKey struct {
+	ID         string     `json:"api_key_id"`
+	Name       string     `json:"name"`
+	X          string     `json:"x"`
+	Y          string     `json:"y"`
+	PodID      string     `json:"pod_id,omitempty"`
+	InboxID    string     `json:"inbox_id,omitempty"`
+	Generation int        `json:"generation"`
+	ExpiresAt  *time.Time `json:"expires_at,omitempty"`
+	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
+	CreatedAt  time.Time  `json:"created_at"`
+	UpdatedAt  time.Time  `json:"updated_at"`
 }
 
 type statePod struct {
@@ -65,7 +112,35 @@ func (st *store) snapshot() stateFile {
 		f.Pods = append(f.Pods, statePod{ID: p.id, Name: p.name, ClientID: p.clientID, CreatedAt: p.createdAt, UpdatedAt: p.updatedAt})
 		addKeys(p.keys.items)
 	}
+	st.snapshotRest(&f)
 	return f
+}
+
+// snapshotRest adds the organization, inboxes and public keys.
+func (st *store) snapshotRest(f *stateFile) {
+	o := st.org
+	so := &stateOrg{ID: o.id, CreatedAt: o.createdAt, UpdatedAt: o.updatedAt, InboxLimit: o.inboxLimit,
+		DomainLimit: o.domainLimit, Generation: o.generation}
+	for _, id := range slices.Sorted(maps.Keys(o.receipts)) {
+		r := o.receipts[id]
+		so.Receipts = append(so.Receipts, stateReceipt{IdempotencyKey: id, Previous: r.previous, Current: r.current, RevokedAt: r.revokedAt})
+	}
+	f.Organization = so
+	for _, in := range st.inboxOrder.items {
+		f.Inboxes = append(f.Inboxes, stateInbox{ID: in.id, PodID: in.podID, DisplayName: in.displayName,
+			ClientID: in.clientID, Metadata: in.metadata, CreatedAt: in.createdAt, UpdatedAt: in.updatedAt})
+	}
+	for _, k := range st.publicKeyOrder.items {
+		sk := statePublicKey{ID: k.id, Name: k.name, X: k.x, Y: k.y, PodID: k.scope.podID, InboxID: k.scope.inboxID,
+			Generation: k.generation, CreatedAt: k.createdAt, UpdatedAt: k.updatedAt}
+		if !k.expiresAt.IsZero() {
+			sk.ExpiresAt = &k.expiresAt
+		}
+		if !k.revokedAt.IsZero() {
+			sk.RevokedAt = &k.revokedAt
+		}
+		f.PublicKeys = append(f.PublicKeys, sk)
+	}
 }
 
 // loadState reads a state file. A missing file gives an error matching
@@ -106,6 +181,9 @@ func (f stateFile) toStore() (*store, error) {
 		st.addPod(&podRecord{id: sp.ID, name: sp.Name, clientID: sp.ClientID,
 			createdAt: wireTime(sp.CreatedAt), updatedAt: wireTime(sp.UpdatedAt)})
 	}
+	if err := f.restoreOrgAndInboxes(st); err != nil {
+		return nil, err
+	}
 	for i, sk := range f.Keys {
 		hash, err := hex.DecodeString(sk.SHA256)
 		switch {
@@ -127,7 +205,83 @@ func (f stateFile) toStore() (*store, error) {
 		if sk.UsedAt != nil {
 			k.setUsed(wireTime(*sk.UsedAt))
 		}
-		st.addKey(k)
+		if f.Organization == nil && sk.InboxID != "" && st.inboxes[sk.InboxID] == nil {
+			// A file from before inboxes: the key's inbox becomes real.
+			st.addInbox(&inboxRecord{id: sk.InboxID, podID: sk.PodID, createdAt: k.createdAt, updatedAt: k.createdAt})
+		}
+		if !st.addKey(k) {
+			return nil, fmt.Errorf("key #%d belongs to inbox %q, which is not an inbox of its pod", i+1, sk.InboxID)
+		}
+	}
+	if err := f.restorePublicKeys(st); err != nil {
+		return nil, err
 	}
 	return st, nil
+}
+
+// restoreOrgAndInboxes loads the organization (a new one for a file that
+// predates it) and the inboxes.
+func (f stateFile) restoreOrgAndInboxes(st *store) error {
+	if so := f.Organization; so != nil {
+		if so.ID == "" || so.Generation < 0 {
+			return fmt.Errorf("the organization has no organization_id or a negative generation")
+		}
+		st.org.id, st.org.generation = so.ID, so.Generation
+		st.org.createdAt, st.org.updatedAt = wireTime(so.CreatedAt), wireTime(so.UpdatedAt)
+		if so.InboxLimit > 0 {
+			st.org.inboxLimit = so.InboxLimit
+		}
+		if so.DomainLimit > 0 {
+			st.org.domainLimit = so.DomainLimit
+		}
+		for _, r := range so.Receipts {
+			st.org.receipts[r.IdempotencyKey] = revokeReceipt{previous: r.Previous, current: r.Current, revokedAt: wireTime(r.RevokedAt)}
+		}
+	} else {
+		st.org.id = newID()
+		st.org.createdAt = wireTime(time.Now())
+		st.org.updatedAt = st.org.createdAt
+	}
+	for i, si := range f.Inboxes {
+		switch {
+		case si.ID == "":
+			return fmt.Errorf("inbox #%d has no inbox_id", i+1)
+		case st.pods[si.PodID] == nil:
+			return fmt.Errorf("inbox #%d belongs to pod %q, which the file does not hold", i+1, si.PodID)
+		case st.inboxes[si.ID] != nil:
+			return fmt.Errorf("inbox #%d repeats inbox_id %q", i+1, si.ID)
+		case si.Metadata != nil && !json.Valid(si.Metadata):
+			return fmt.Errorf("inbox #%d has malformed metadata", i+1)
+		}
+		st.addInbox(&inboxRecord{id: si.ID, podID: si.PodID, displayName: si.DisplayName, clientID: si.ClientID,
+			metadata: si.Metadata, createdAt: wireTime(si.CreatedAt), updatedAt: wireTime(si.UpdatedAt)})
+	}
+	return nil
+}
+
+func (f stateFile) restorePublicKeys(st *store) error {
+	for i, sp := range f.PublicKeys {
+		jwk, _ := json.Marshal(wireJWK{Kty: "EC", Crv: "P-256", X: sp.X, Y: sp.Y})
+		x, y, errs := parseJWK(jwk)
+		sc := scope{podID: sp.PodID, inboxID: sp.InboxID}
+		switch {
+		case sp.ID == "" || st.publicKeys[sp.ID] != nil:
+			return fmt.Errorf("public key #%d has no api_key_id or repeats one", i+1)
+		case len(errs) > 0:
+			return fmt.Errorf("public key #%d is not a valid P-256 public key", i+1)
+		case sc.podID != "" && st.pods[sc.podID] == nil,
+			sc.inboxID != "" && (st.inboxes[sc.inboxID] == nil || st.inboxes[sc.inboxID].podID != sc.podID):
+			return fmt.Errorf("public key #%d has a scope the file does not hold", i+1)
+		}
+		k := &publicKeyRecord{id: sp.ID, name: sp.Name, x: x, y: y, fingerprint: jwkThumbprint(x, y), scope: sc,
+			generation: sp.Generation, createdAt: wireTime(sp.CreatedAt), updatedAt: wireTime(sp.UpdatedAt)}
+		if sp.ExpiresAt != nil {
+			k.expiresAt = wireTime(*sp.ExpiresAt)
+		}
+		if sp.RevokedAt != nil {
+			k.revokedAt = wireTime(*sp.RevokedAt)
+		}
+		st.addPublicKey(k)
+	}
+	return nil
 }

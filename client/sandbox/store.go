@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"encoding/json"
 	"slices"
 	"sort"
 	"sync/atomic"
@@ -77,8 +78,57 @@ func (l *sortedList[T]) page(after *position, ascending bool, limit int) ([]T, b
 type podRecord struct {
 	id, name, clientID   string
 	createdAt, updatedAt time.Time
-	keys                 sortedList[*keyRecord]
+	keys                 sortedList[*keyRecord] // the pod's keys and its inboxes' keys
+	inboxes              sortedList[*inboxRecord]
 }
+
+// inboxRecord is an inbox; its id is its email address.
+type inboxRecord struct {
+	id, podID, displayName, clientID string
+	metadata                         json.RawMessage // a validated JSON object, or nil
+	createdAt, updatedAt             time.Time
+	keys                             sortedList[*keyRecord]
+}
+
+func (i *inboxRecord) pos() position { return position{i.createdAt.UnixNano(), i.id} }
+
+func (i *inboxRecord) scope() scope { return scope{podID: i.podID, inboxID: i.id} }
+
+// publicKeyRecord is an AgentID public-key credential: a P-256 public key,
+// never a secret, so it cannot authenticate a REST call.
+type publicKeyRecord struct {
+	id, name    string
+	x, y        string // the JWK coordinates, unpadded base64url
+	fingerprint string // RFC 7638 thumbprint
+	scope       scope
+	generation  int // the organization's generation when registered
+	expiresAt   time.Time
+	revokedAt   time.Time // set by a revoke-all that advanced past generation
+	createdAt   time.Time
+	updatedAt   time.Time
+}
+
+func (k *publicKeyRecord) pos() position { return position{k.createdAt.UnixNano(), k.id} }
+
+// orgRecord is the one organization the sandbox serves.
+type orgRecord struct {
+	id                      string
+	createdAt, updatedAt    time.Time
+	inboxLimit, domainLimit int
+	generation              int                      // AgentID sign-in key generation
+	receipts                map[string]revokeReceipt // revoke-all receipts by Idempotency-Key
+}
+
+type revokeReceipt struct {
+	previous, current int
+	revokedAt         time.Time
+}
+
+// Limits of the sandbox organization, as GET /v0/organizations reports them.
+const (
+	defaultInboxLimit  = 1000
+	defaultDomainLimit = 10
+)
 
 func (p *podRecord) pos() position { return position{p.createdAt.UnixNano(), p.id} }
 
@@ -116,6 +166,12 @@ type store struct {
 	keys           map[string]*keyRecord
 	keysByHash     map[[32]byte]*keyRecord
 	orgKeys        sortedList[*keyRecord]
+	inboxes        map[string]*inboxRecord
+	inboxesByCID   map[string]*inboxRecord // by inboxClientKey(pod, client_id)
+	inboxOrder     sortedList[*inboxRecord]
+	publicKeys     map[string]*publicKeyRecord
+	publicKeyOrder sortedList[*publicKeyRecord]
+	org            orgRecord
 	lastCreated    time.Time // newest created_at, for strictly increasing creation times
 }
 
@@ -125,6 +181,11 @@ func newStore() *store {
 		podsByClientID: map[string]*podRecord{},
 		keys:           map[string]*keyRecord{},
 		keysByHash:     map[[32]byte]*keyRecord{},
+		inboxes:        map[string]*inboxRecord{},
+		inboxesByCID:   map[string]*inboxRecord{},
+		publicKeys:     map[string]*publicKeyRecord{},
+		org: orgRecord{inboxLimit: defaultInboxLimit, domainLimit: defaultDomainLimit,
+			receipts: map[string]revokeReceipt{}},
 	}
 }
 
@@ -154,8 +215,11 @@ func (st *store) addPod(p *podRecord) {
 	st.noteCreated(p.createdAt)
 }
 
-// removePod deletes a pod and all of its keys.
+// removePod deletes a pod with its inboxes, keys and public-key credentials.
 func (st *store) removePod(p *podRecord) {
+	for _, in := range slices.Clone(p.inboxes.items) {
+		st.removeInbox(in)
+	}
 	for _, k := range p.keys.items {
 		delete(st.keys, k.id)
 		delete(st.keysByHash, k.hash)
@@ -165,6 +229,63 @@ func (st *store) removePod(p *podRecord) {
 		delete(st.podsByClientID, p.clientID)
 	}
 	st.podOrder.remove(p)
+	st.removePublicKeysIn(scope{podID: p.id})
+}
+
+func inboxClientKey(podID, clientID string) string { return podID + "\x00" + clientID }
+
+// addInbox stores in; it reports false when its pod does not exist or its
+// id is taken.
+func (st *store) addInbox(in *inboxRecord) bool {
+	p := st.pods[in.podID]
+	if p == nil || st.inboxes[in.id] != nil {
+		return false
+	}
+	st.inboxes[in.id] = in
+	if in.clientID != "" {
+		st.inboxesByCID[inboxClientKey(in.podID, in.clientID)] = in
+	}
+	st.inboxOrder.insert(in)
+	p.inboxes.insert(in)
+	st.noteCreated(in.createdAt)
+	return true
+}
+
+// removeInbox deletes an inbox with its keys and public-key credentials.
+func (st *store) removeInbox(in *inboxRecord) {
+	for _, k := range slices.Clone(in.keys.items) {
+		st.removeKey(k)
+	}
+	delete(st.inboxes, in.id)
+	if in.clientID != "" && st.inboxesByCID[inboxClientKey(in.podID, in.clientID)] == in {
+		delete(st.inboxesByCID, inboxClientKey(in.podID, in.clientID))
+	}
+	st.inboxOrder.remove(in)
+	if p := st.pods[in.podID]; p != nil {
+		p.inboxes.remove(in)
+	}
+	st.removePublicKeysIn(in.scope())
+}
+
+func (st *store) addPublicKey(k *publicKeyRecord) {
+	st.publicKeys[k.id] = k
+	st.publicKeyOrder.insert(k)
+	st.noteCreated(k.createdAt)
+}
+
+func (st *store) removePublicKey(k *publicKeyRecord) {
+	delete(st.publicKeys, k.id)
+	st.publicKeyOrder.remove(k)
+}
+
+// removePublicKeysIn deletes the credentials within sc: their authority
+// died with the pod or inbox.
+func (st *store) removePublicKeysIn(sc scope) {
+	for _, k := range slices.Clone(st.publicKeyOrder.items) {
+		if sc.covers(k.scope) {
+			st.removePublicKey(k)
+		}
+	}
 }
 
 // keyList is the ordered list a key with this pod id belongs to, or nil when
@@ -179,11 +300,19 @@ func (st *store) keyList(podID string) *sortedList[*keyRecord] {
 	return nil
 }
 
-// addKey stores k; it reports false when k's pod does not exist.
+// addKey stores k; it reports false when k's pod does not exist, or its
+// inbox is not an inbox of that pod.
 func (st *store) addKey(k *keyRecord) bool {
 	list := st.keyList(k.podID)
 	if list == nil {
 		return false
+	}
+	if k.inboxID != "" {
+		in := st.inboxes[k.inboxID]
+		if in == nil || in.podID != k.podID {
+			return false
+		}
+		in.keys.insert(k)
 	}
 	list.insert(k)
 	st.keys[k.id] = k
@@ -195,6 +324,9 @@ func (st *store) addKey(k *keyRecord) bool {
 func (st *store) removeKey(k *keyRecord) {
 	if list := st.keyList(k.podID); list != nil {
 		list.remove(k)
+	}
+	if in := st.inboxes[k.inboxID]; in != nil && k.inboxID != "" {
+		in.keys.remove(k)
 	}
 	delete(st.keys, k.id)
 	delete(st.keysByHash, k.hash)

@@ -59,6 +59,118 @@ type listKeysBody struct {
 	APIKeys       []wireKey `json:"api_keys"`
 }
 
+type wireInbox struct {
+	PodID       string          `json:"pod_id"`
+	InboxID     string          `json:"inbox_id"`
+	Email       string          `json:"email"`
+	DisplayName string          `json:"display_name,omitempty"`
+	ClientID    string          `json:"client_id,omitempty"`
+	Metadata    json.RawMessage `json:"metadata,omitempty"`
+	UpdatedAt   string          `json:"updated_at"`
+	CreatedAt   string          `json:"created_at"`
+}
+
+type listInboxesBody struct {
+	Count         int         `json:"count"`
+	Limit         int         `json:"limit"`
+	NextPageToken string      `json:"next_page_token,omitempty"`
+	Inboxes       []wireInbox `json:"inboxes"`
+}
+
+// wireJWK has exactly the four members of a public P-256 JWK.
+type wireJWK struct {
+	Kty string `json:"kty"`
+	Crv string `json:"crv"`
+	X   string `json:"x"`
+	Y   string `json:"y"`
+}
+
+type wirePublicKeyMaterial struct {
+	JWK         wireJWK `json:"jwk"`
+	Fingerprint string  `json:"fingerprint"`
+}
+
+// wireScope is {"type":"organization"}, {"type":"pod","id":POD} or
+// {"type":"inbox","id":EMAIL}.
+type wireScope struct {
+	Type string `json:"type"`
+	ID   string `json:"id,omitempty"`
+}
+
+type wirePublicKey struct {
+	APIKeyID  string                `json:"api_key_id"`
+	Type      string                `json:"type"`
+	Name      string                `json:"name"`
+	PublicKey wirePublicKeyMaterial `json:"public_key"`
+	Scope     wireScope             `json:"scope"`
+	ExpiresAt string                `json:"expires_at,omitempty"`
+	RevokedAt string                `json:"revoked_at,omitempty"`
+	CreatedAt string                `json:"created_at"`
+	UpdatedAt string                `json:"updated_at"`
+}
+
+type listPublicKeysBody struct {
+	Count         int             `json:"count"`
+	NextPageToken string          `json:"next_page_token,omitempty"`
+	PublicKeys    []wirePublicKey `json:"public_keys"`
+}
+
+type wireReceipt struct {
+	PreviousGeneration int    `json:"previous_generation"`
+	CurrentGeneration  int    `json:"current_generation"`
+	RevokedAt          string `json:"revoked_at"`
+}
+
+type wireOrganization struct {
+	OrganizationID string `json:"organization_id"`
+	InboxCount     int    `json:"inbox_count"`
+	DomainCount    int    `json:"domain_count"`
+	InboxLimit     int    `json:"inbox_limit"`
+	DomainLimit    int    `json:"domain_limit"`
+	UpdatedAt      string `json:"updated_at"`
+	CreatedAt      string `json:"created_at"`
+}
+
+func inboxToWire(in *inboxRecord) wireInbox {
+	return wireInbox{
+		PodID: in.podID, InboxID: in.id, Email: in.id, DisplayName: in.displayName, ClientID: in.clientID,
+		Metadata: in.metadata, CreatedAt: formatTime(in.createdAt), UpdatedAt: formatTime(in.updatedAt),
+	}
+}
+
+func scopeToWire(sc scope) wireScope {
+	switch {
+	case sc.isInbox():
+		return wireScope{Type: "inbox", ID: sc.inboxID}
+	case !sc.isOrg():
+		return wireScope{Type: "pod", ID: sc.podID}
+	}
+	return wireScope{Type: "organization"}
+}
+
+func publicKeyToWire(k *publicKeyRecord) wirePublicKey {
+	w := wirePublicKey{
+		APIKeyID: k.id, Type: publicKeyType, Name: k.name,
+		PublicKey: wirePublicKeyMaterial{
+			JWK:         wireJWK{Kty: "EC", Crv: "P-256", X: k.x, Y: k.y},
+			Fingerprint: k.fingerprint,
+		},
+		Scope:     scopeToWire(k.scope),
+		CreatedAt: formatTime(k.createdAt), UpdatedAt: formatTime(k.updatedAt),
+	}
+	if !k.expiresAt.IsZero() {
+		w.ExpiresAt = formatTime(k.expiresAt)
+	}
+	if !k.revokedAt.IsZero() {
+		w.RevokedAt = formatTime(k.revokedAt)
+	}
+	return w
+}
+
+func receiptToWire(r revokeReceipt) wireReceipt {
+	return wireReceipt{PreviousGeneration: r.previous, CurrentGeneration: r.current, RevokedAt: formatTime(r.revokedAt)}
+}
+
 func podToWire(p *podRecord) wirePod {
 	return wirePod{
 		PodID: p.id, Name: p.name, ClientID: p.clientID,
