@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // setting is one value from the config file with the line it came from;
@@ -121,13 +123,21 @@ func setAPIKey(c *profileConf, v value, line int) string {
 	return ""
 }
 
+// maxKeyLen bounds an API key: AgentMail keys are far shorter, and a
+// command that prints something else must not send it as a header.
+const maxKeyLen = 512
+
 // checkKeyText rejects keys that could not be a header value. It never
 // includes the key in its message.
 func checkKeyText(s string) string {
-	if s == "" {
+	switch {
+	case s == "":
 		return "is empty"
-	}
-	if strings.IndexFunc(s, func(r rune) bool { return r <= ' ' || r == 0x7f }) >= 0 {
+	case len(s) > maxKeyLen:
+		return fmt.Sprintf("is longer than %d bytes, too long for an API key", maxKeyLen)
+	case !utf8.ValidString(s) || strings.IndexFunc(s, func(r rune) bool {
+		return r <= ' ' || r == 0x7f || unicode.IsSpace(r) || !unicode.IsPrint(r)
+	}) >= 0:
 		return "contains spaces or control characters"
 	}
 	return ""

@@ -242,6 +242,21 @@ func (c *profileConf) conflicts(where string) (int, string) {
 	return 0, ""
 }
 
+// keyVars lists every variable named by an api_key_env in the file: a key
+// command must not see any of them.
+func (cfg *configFile) keyVars() []string {
+	var names []string
+	if cfg.top.apiKeyEnv.isSet() {
+		names = append(names, cfg.top.apiKeyEnv.val)
+	}
+	for _, n := range cfg.profileNames() {
+		if p := cfg.profiles[n]; p.apiKeyEnv.isSet() {
+			names = append(names, p.apiKeyEnv.val)
+		}
+	}
+	return names
+}
+
 func (cfg *configFile) profileNames() []string {
 	names := make([]string, 0, len(cfg.profiles))
 	for n := range cfg.profiles {

@@ -18,6 +18,7 @@ func (r Resolver) resolveKey(ctx context.Context, s *Settings, scope profileScop
 		if profileHasKey {
 			s.Warnings = append(s.Warnings, fmt.Sprintf("%s overrides the key of %s", EnvAPIKey, scope.label))
 		}
+		s.KeyEnvName = EnvAPIKey
 		return setKey(s, NewSecret(env), "environment "+EnvAPIKey, nil)
 	case c.apiKeyEnv.isSet():
 		name := c.apiKeyEnv.val
@@ -26,13 +27,24 @@ func (r Resolver) resolveKey(ctx context.Context, s *Settings, scope profileScop
 			return fileError(scope.file, c.apiKeyEnv.line, fmt.Sprintf(
 				"%s: environment variable %s (api_key_env) is not set or empty", scope.label, name))
 		}
+		s.KeyEnvName = name
 		return setKey(s, NewSecret(v), scope.label+": api_key_env "+name, &Error{File: scope.file, Line: c.apiKeyEnv.line})
 	case c.apiKeyCommand.isSet():
-		key, err := runKeyCommand(ctx, c.apiKeyCommand.val, r.CommandTimeout, scope.label)
+		kc := keyCommand{
+			command: c.apiKeyCommand.val,
+			timeout: r.CommandTimeout,
+			who:     scope.label,
+			hideEnv: append([]string{EnvAPIKey}, scope.keyVars...),
+		}
+		res, err := kc.run(ctx)
 		if err != nil {
 			return fileError(scope.file, c.apiKeyCommand.line, err.Error())
 		}
-		return setKey(s, key, scope.label+": api_key_command", nil)
+		if res.leftovers {
+			s.Warnings = append(s.Warnings, "api_key_command for "+scope.label+
+				" left processes running in the background; amkeys has ended them")
+		}
+		return setKey(s, res.key, scope.label+": api_key_command", nil)
 	case c.apiKey.isSet():
 		// Checked when the file was parsed.
 		return setKey(s, c.apiKey.val, scope.label+": api_key", nil)
