@@ -27,11 +27,11 @@
 // Windows. --config FILE or AMKEYS_CONFIG=FILE use another file. The file is
 // optional; but a file named with --config or AMKEYS_CONFIG must exist.
 //
-// It is written in TOML, restricted to what amkeys needs: comments (#),
-// [profiles.NAME] sections, and key = value lines whose values are quoted
-// strings ("..." or '...'), whole numbers or true/false. Arrays, inline
-// tables, multi-line strings and dates are rejected. Each profile describes
-// one AgentMail account or key:
+// It is written in TOML (https://toml.io), all of it: basic and literal
+// strings, multi-line strings, inline tables and dotted keys work as TOML
+// says. amkeys then accepts only the fields below, each of its own type; an
+// error names the file, line and column (file:line:col). Each profile
+// describes one AgentMail account or key:
 //
 //	default_profile = "work"
 //

@@ -9,14 +9,14 @@ import (
 	"unicode/utf8"
 )
 
-// setting is one value from the config file with the line it came from;
-// line 0 means the file does not set it.
+// setting is one value from the config file with the place it came from;
+// the zero place means the file does not set it.
 type setting[T any] struct {
-	val  T
-	line int
+	val T
+	at  pos
 }
 
-func (s setting[T]) isSet() bool { return s.line > 0 }
+func (s setting[T]) isSet() bool { return s.at.line > 0 }
 
 // profileConf is what one scope of the file sets: a [profiles.NAME] section,
 // or the top level, whose values are defaults for every profile.
@@ -45,7 +45,7 @@ const (
 
 // fieldSetter checks a value and stores it; it returns an error message, or
 // "" when the value is fine. Messages never repeat a key or key source.
-type fieldSetter func(c *profileConf, v value, line int) string
+type fieldSetter func(c *profileConf, v value, at pos) string
 
 // profileFields are the fields a profile (or the top level) may set.
 var profileFields = map[string]fieldSetter{
@@ -76,7 +76,7 @@ func wrongType(name, want string, v value) string {
 // stringField stores a string after normalize has checked (and possibly
 // rewritten) it; normalize returns an error message or "".
 func stringField(name string, field func(*profileConf) *setting[string], normalize func(string) (string, string)) fieldSetter {
-	return func(c *profileConf, v value, line int) string {
+	return func(c *profileConf, v value, at pos) string {
 		if v.kind != kindString {
 			return wrongType(name, "a string", v)
 		}
@@ -84,42 +84,42 @@ func stringField(name string, field func(*profileConf) *setting[string], normali
 		if msg != "" {
 			return name + ": " + msg
 		}
-		*field(c) = setting[string]{s, line}
+		*field(c) = setting[string]{s, at}
 		return ""
 	}
 }
 
 func intField(name string, field func(*profileConf) *setting[int], lo, hi int) fieldSetter {
-	return func(c *profileConf, v value, line int) string {
+	return func(c *profileConf, v value, at pos) string {
 		if v.kind != kindInteger {
 			return wrongType(name, "a whole number", v)
 		}
 		if v.num < int64(lo) || v.num > int64(hi) {
 			return fmt.Sprintf("%s must be between %d and %d, not %d", name, lo, hi, v.num)
 		}
-		*field(c) = setting[int]{int(v.num), line}
+		*field(c) = setting[int]{int(v.num), at}
 		return ""
 	}
 }
 
 func boolField(name string, field func(*profileConf) *setting[bool]) fieldSetter {
-	return func(c *profileConf, v value, line int) string {
+	return func(c *profileConf, v value, at pos) string {
 		if v.kind != kindBoolean {
 			return wrongType(name, "true or false", v)
 		}
-		*field(c) = setting[bool]{v.bool, line}
+		*field(c) = setting[bool]{v.bool, at}
 		return ""
 	}
 }
 
-func setAPIKey(c *profileConf, v value, line int) string {
+func setAPIKey(c *profileConf, v value, at pos) string {
 	if v.kind != kindString {
 		return wrongType("api_key", "a string", v)
 	}
 	if msg := checkKeyText(v.str); msg != "" {
 		return "api_key " + msg
 	}
-	c.apiKey = setting[Secret]{NewSecret(v.str), line}
+	c.apiKey = setting[Secret]{NewSecret(v.str), at}
 	return ""
 }
 

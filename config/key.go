@@ -24,11 +24,11 @@ func (r Resolver) resolveKey(ctx context.Context, s *Settings, scope profileScop
 		name := c.apiKeyEnv.val
 		v, ok := r.env(name)
 		if !ok {
-			return fileError(scope.file, c.apiKeyEnv.line, fmt.Sprintf(
+			return fileError(scope.file, c.apiKeyEnv.at, fmt.Sprintf(
 				"%s: environment variable %s (api_key_env) is not set or empty", scope.label, name))
 		}
 		s.KeyEnvName = name
-		return setKey(s, NewSecret(v), scope.label+": api_key_env "+name, &Error{File: scope.file, Line: c.apiKeyEnv.line})
+		return setKey(s, NewSecret(v), scope.label+": api_key_env "+name, &Error{File: scope.file, Line: c.apiKeyEnv.at.line, Col: c.apiKeyEnv.at.col})
 	case c.apiKeyCommand.isSet():
 		kc := keyCommand{
 			command: c.apiKeyCommand.val,
@@ -38,7 +38,7 @@ func (r Resolver) resolveKey(ctx context.Context, s *Settings, scope profileScop
 		}
 		res, err := kc.run(ctx)
 		if err != nil {
-			return fileError(scope.file, c.apiKeyCommand.line, err.Error())
+			return fileError(scope.file, c.apiKeyCommand.at, err.Error())
 		}
 		if res.leftovers {
 			s.Warnings = append(s.Warnings, "api_key_command for "+scope.label+
@@ -58,7 +58,7 @@ func setKey(s *Settings, key Secret, source string, where *Error) error {
 	if msg := checkKeyText(key.Reveal()); msg != "" {
 		e := &Error{Msg: "the API key from " + source + " " + msg}
 		if where != nil {
-			e.File, e.Line = where.File, where.Line
+			e.File, e.Line, e.Col = where.File, where.Line, where.Col
 		}
 		return e
 	}

@@ -175,7 +175,7 @@ func (r Resolver) chooseProfile(cfg *configFile, path string) (profileScope, err
 	}
 	p, ok := cfg.profiles[name]
 	if !ok {
-		return profileScope{}, fileError(cfg.path, 0, cfg.unknownProfile(name)+" (requested by "+source+")")
+		return profileScope{}, fileError(cfg.path, pos{}, cfg.unknownProfile(name)+" (requested by "+source+")")
 	}
 	return profileScope{profile: name, conf: merge(cfg.top, *p), file: cfg.path,
 		label: "profile " + shorten(quoteKey(name), 40), keyVars: cfg.keyVars()}, nil

@@ -332,7 +332,7 @@ var resolveCases = []resolveCase{
 		file:    "[profiles.lab]\npage_size = 10\nbase_url = \"http://lab.invalid:8080\"\n",
 		args:    []string{"--profile", "lab"},
 		env:     map[string]string{EnvAPIKey: keyA},
-		wantErr: "{dir}/amkeys/config.toml:3: base URL http://lab.invalid:8080 uses plain http, so the API key would travel in clear text; use https, or opt in with --allow-insecure-http or allow_insecure_http = true in the profile",
+		wantErr: "{dir}/amkeys/config.toml:3:1: base URL http://lab.invalid:8080 uses plain http, so the API key would travel in clear text; use https, or opt in with --allow-insecure-http or allow_insecure_http = true in the profile",
 	},
 	{
 		name:    "plain http to a remote host from a flag",
@@ -361,7 +361,7 @@ var resolveCases = []resolveCase{
 		file:    "[profiles.lab]\nbase_url = \"http://lab.invalid\"\nallow_insecure_http = true\n",
 		args:    []string{"--profile", "lab", "--allow-insecure-http=false"},
 		env:     map[string]string{EnvAPIKey: keyA},
-		wantErr: "{dir}/amkeys/config.toml:2: base URL http://lab.invalid uses plain http, so the API key would travel in clear text; use https, or opt in with --allow-insecure-http or allow_insecure_http = true in the profile",
+		wantErr: "{dir}/amkeys/config.toml:2:1: base URL http://lab.invalid uses plain http, so the API key would travel in clear text; use https, or opt in with --allow-insecure-http or allow_insecure_http = true in the profile",
 	},
 	{
 		name:    "unknown profile from --profile",
@@ -401,26 +401,26 @@ var resolveCases = []resolveCase{
 		name:    "bad file is reported even for the demo",
 		file:    "[profiles.work]\n\npagesize = 5\n",
 		demo:    true,
-		wantErr: `{dir}/amkeys/config.toml:3: unknown field "pagesize" in [profiles.work] (did you mean page_size?)`,
+		wantErr: `{dir}/amkeys/config.toml:3:1: unknown field "pagesize" in [profiles.work] (did you mean page_size?)`,
 	},
 	{
 		name:    "api_key_env names an unset variable",
 		file:    twoProfiles,
 		env:     map[string]string{"WORK_KEY": ""},
-		wantErr: "{dir}/amkeys/config.toml:7: profile work: environment variable WORK_KEY (api_key_env) is not set or empty",
+		wantErr: "{dir}/amkeys/config.toml:7:1: profile work: environment variable WORK_KEY (api_key_env) is not set or empty",
 	},
 	{
 		name:    "api_key_command fails",
 		file:    "[profiles.work]\napi_key_command = \"echo 'pass: agentmail/work is not in the password store.' >&2; exit 1\"\n",
 		args:    []string{"--profile", "work"},
-		wantErr: "{dir}/amkeys/config.toml:2: api_key_command for profile work failed: exit status 1: pass: agentmail/work is not in the password store.",
+		wantErr: "{dir}/amkeys/config.toml:2:1: api_key_command for profile work failed: exit status 1: pass: agentmail/work is not in the password store.",
 	},
 	{
 		name:    "api_key_command hangs",
 		file:    "[profiles.work]\napi_key_command = \"sleep 300\"\n",
 		args:    []string{"--profile", "work"},
 		timeout: 300 * time.Millisecond,
-		wantErr: "{dir}/amkeys/config.toml:2: api_key_command for profile work timed out after 300ms (it cannot prompt for input)",
+		wantErr: "{dir}/amkeys/config.toml:2:1: api_key_command for profile work timed out after 300ms (it cannot prompt for input)",
 	},
 	{
 		name: "the demo runs no key command and needs no key",
