@@ -27,11 +27,11 @@
 // Windows. --config FILE or AMKEYS_CONFIG=FILE use another file. The file is
 // optional; but a file named with --config or AMKEYS_CONFIG must exist.
 //
-// It is written in TOML, restricted to what amkeys needs: comments (#),
-// [profiles.NAME] sections, and key = value lines whose values are quoted
-// strings ("..." or '...'), whole numbers or true/false. Arrays, inline
-// tables, multi-line strings and dates are rejected. Each profile describes
-// one AgentMail account or key:
+// It is written in TOML (https://toml.io), all of it: basic and literal
+// strings, multi-line strings, inline tables and dotted keys work as TOML
+// says. amkeys then accepts only the fields below, each of its own type; an
+// error names the file, line and column (file:line:col). Each profile
+// describes one AgentMail account or key:
 //
 //	default_profile = "work"
 //
@@ -67,9 +67,14 @@
 //     The variable must then be set and not empty.
 //   - api_key_command: a shell command (run with sh -c) that prints the key
 //     on standard output, such as "pass show agentmail/work". It must
-//     finish within 10 seconds and print a single line. It gets no terminal
-//     input, so it cannot prompt there (gpg's pinentry works: it is
-//     started by gpg-agent).
+//     finish within 10 seconds and print a single line of at most 512
+//     bytes. It gets no terminal input, so it cannot prompt there (gpg's
+//     pinentry works: it is started by gpg-agent). It does not see
+//     AGENTMAIL_API_KEY nor any variable named by an api_key_env. The key
+//     is taken as soon as the command has exited; processes it left
+//     running in the background are ended (daemons that detach, such as
+//     gpg-agent, are not). When it fails, the first line of its error
+//     output is shown, with anything that looks like a key blanked out.
 //   - api_key: the key itself, in plain text. Discouraged; if you must,
 //     make the file private (chmod 600), or amkeys warns at every start.
 //   - page_size: rows fetched per request, 1 to 100 (default 50).

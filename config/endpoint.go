@@ -14,7 +14,7 @@ func (r Resolver) resolveBaseURL(s *Settings, scope profileScope) error {
 	var (
 		raw    string
 		origin string // flag or variable name, for messages
-		line   int    // config line, when the URL came from the file
+		at     pos    // place in the config file, when the URL came from it
 	)
 	flagURL, flagEnv := r.Flags.IsSet(flagBaseURL), r.Flags.IsSet(flagEnvironment)
 	envURL, hasEnvURL := r.env(EnvBaseURL)
@@ -35,9 +35,9 @@ func (r Resolver) resolveBaseURL(s *Settings, scope profileScope) error {
 			s.Warnings = append(s.Warnings, fmt.Sprintf("%s overrides the base URL of %s", EnvBaseURL, scope.label))
 		}
 	case scope.conf.baseURL.isSet():
-		raw, line = scope.conf.baseURL.val, scope.conf.baseURL.line
+		raw, at = scope.conf.baseURL.val, scope.conf.baseURL.at
 	case scope.conf.environment.isSet():
-		raw, line = environmentURLs[scope.conf.environment.val], scope.conf.environment.line
+		raw, at = environmentURLs[scope.conf.environment.val], scope.conf.environment.at
 	default:
 		raw = DefaultBaseURL
 	}
@@ -48,8 +48,8 @@ func (r Resolver) resolveBaseURL(s *Settings, scope profileScope) error {
 		return plainError(origin + ": base URL " + err.Error())
 	}
 	if err := checkCleartext(u, s.AllowInsecureHTTP); err != nil {
-		if line > 0 {
-			return fileError(scope.file, line, err.Error())
+		if at.line > 0 {
+			return fileError(scope.file, at, err.Error())
 		}
 		return plainError(origin + ": " + err.Error())
 	}

@@ -5,12 +5,14 @@ import (
 	"strconv"
 )
 
-// Error is a configuration problem. File and Line say where it is when it
-// comes from the config file; both are empty for problems with flags or the
-// environment. Main maps every config error to exit code 2.
+// Error is a configuration problem. File, Line and Col say where it is
+// when it comes from the config file (Col in bytes; 0 when unknown); all
+// are empty for problems with flags or the environment. Main maps every
+// config error to exit code 2.
 type Error struct {
 	File string
 	Line int
+	Col  int
 	Msg  string
 	err  error // wrapped sentinel, for errors.Is
 }
@@ -21,8 +23,10 @@ func (e *Error) Error() string {
 		return e.Msg
 	case e.Line <= 0:
 		return e.File + ": " + e.Msg
-	default:
+	case e.Col <= 0:
 		return e.File + ":" + strconv.Itoa(e.Line) + ": " + e.Msg
+	default:
+		return e.File + ":" + strconv.Itoa(e.Line) + ":" + strconv.Itoa(e.Col) + ": " + e.Msg
 	}
 }
 
@@ -34,8 +38,10 @@ var ErrNoAPIKey = errors.New("no API key: set AGENTMAIL_API_KEY, pass --api-key,
 	"or add a profile with api_key_env or api_key_command to the config file; " +
 	"`amkeys --demo` needs no key")
 
-func fileError(file string, line int, msg string) *Error {
-	return &Error{File: file, Line: line, Msg: msg}
+// fileError is a problem at a place in the file; the zero pos means the
+// whole file.
+func fileError(file string, at pos, msg string) *Error {
+	return &Error{File: file, Line: at.line, Col: at.col, Msg: msg}
 }
 
 func plainError(msg string) *Error { return &Error{Msg: msg} }

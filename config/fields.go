@@ -5,16 +5,18 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
-// setting is one value from the config file with the line it came from;
-// line 0 means the file does not set it.
+// setting is one value from the config file with the place it came from;
+// the zero place means the file does not set it.
 type setting[T any] struct {
-	val  T
-	line int
+	val T
+	at  pos
 }
 
-func (s setting[T]) isSet() bool { return s.line > 0 }
+func (s setting[T]) isSet() bool { return s.at.line > 0 }
 
 // profileConf is what one scope of the file sets: a [profiles.NAME] section,
 // or the top level, whose values are defaults for every profile.
@@ -43,7 +45,7 @@ const (
 
 // fieldSetter checks a value and stores it; it returns an error message, or
 // "" when the value is fine. Messages never repeat a key or key source.
-type fieldSetter func(c *profileConf, v value, line int) string
+type fieldSetter func(c *profileConf, v value, at pos) string
 
 // profileFields are the fields a profile (or the top level) may set.
 var profileFields = map[string]fieldSetter{
@@ -74,7 +76,7 @@ func wrongType(name, want string, v value) string {
 // stringField stores a string after normalize has checked (and possibly
 // rewritten) it; normalize returns an error message or "".
 func stringField(name string, field func(*profileConf) *setting[string], normalize func(string) (string, string)) fieldSetter {
-	return func(c *profileConf, v value, line int) string {
+	return func(c *profileConf, v value, at pos) string {
 		if v.kind != kindString {
 			return wrongType(name, "a string", v)
 		}
@@ -82,52 +84,60 @@ func stringField(name string, field func(*profileConf) *setting[string], normali
 		if msg != "" {
 			return name + ": " + msg
 		}
-		*field(c) = setting[string]{s, line}
+		*field(c) = setting[string]{s, at}
 		return ""
 	}
 }
 
 func intField(name string, field func(*profileConf) *setting[int], lo, hi int) fieldSetter {
-	return func(c *profileConf, v value, line int) string {
+	return func(c *profileConf, v value, at pos) string {
 		if v.kind != kindInteger {
 			return wrongType(name, "a whole number", v)
 		}
 		if v.num < int64(lo) || v.num > int64(hi) {
 			return fmt.Sprintf("%s must be between %d and %d, not %d", name, lo, hi, v.num)
 		}
-		*field(c) = setting[int]{int(v.num), line}
+		*field(c) = setting[int]{int(v.num), at}
 		return ""
 	}
 }
 
 func boolField(name string, field func(*profileConf) *setting[bool]) fieldSetter {
-	return func(c *profileConf, v value, line int) string {
+	return func(c *profileConf, v value, at pos) string {
 		if v.kind != kindBoolean {
 			return wrongType(name, "true or false", v)
 		}
-		*field(c) = setting[bool]{v.bool, line}
+		*field(c) = setting[bool]{v.bool, at}
 		return ""
 	}
 }
 
-func setAPIKey(c *profileConf, v value, line int) string {
+func setAPIKey(c *profileConf, v value, at pos) string {
 	if v.kind != kindString {
 		return wrongType("api_key", "a string", v)
 	}
 	if msg := checkKeyText(v.str); msg != "" {
 		return "api_key " + msg
 	}
-	c.apiKey = setting[Secret]{NewSecret(v.str), line}
+	c.apiKey = setting[Secret]{NewSecret(v.str), at}
 	return ""
 }
+
+// maxKeyLen bounds an API key: AgentMail keys are far shorter, and a
+// command that prints something else must not send it as a header.
+const maxKeyLen = 512
 
 // checkKeyText rejects keys that could not be a header value. It never
 // includes the key in its message.
 func checkKeyText(s string) string {
-	if s == "" {
+	switch {
+	case s == "":
 		return "is empty"
-	}
-	if strings.IndexFunc(s, func(r rune) bool { return r <= ' ' || r == 0x7f }) >= 0 {
+	case len(s) > maxKeyLen:
+		return fmt.Sprintf("is longer than %d bytes, too long for an API key", maxKeyLen)
+	case !utf8.ValidString(s) || strings.IndexFunc(s, func(r rune) bool {
+		return r <= ' ' || r == 0x7f || unicode.IsSpace(r) || !unicode.IsPrint(r)
+	}) >= 0:
 		return "contains spaces or control characters"
 	}
 	return ""

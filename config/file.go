@@ -18,8 +18,7 @@ type configFile struct {
 	defaultProfile setting[string]
 	top            profileConf
 	profiles       map[string]*profileConf
-	profileLines   map[string]int // line that first defined each profile
-	hasPlainKey    bool           // some scope sets api_key
+	hasPlainKey    bool // some scope sets api_key
 }
 
 // maxConfigSize guards against pointing --config at something huge.
@@ -34,25 +33,25 @@ func loadConfigFile(path string, explicit bool, source string) (*configFile, []s
 		if !explicit {
 			return nil, nil, nil
 		}
-		return nil, nil, fileError(path, 0, "config file not found (named by "+source+")")
+		return nil, nil, fileError(path, pos{}, "config file not found (named by "+source+")")
 	}
 	if err != nil {
-		return nil, nil, fileError(path, 0, "cannot read config file: "+osReason(err))
+		return nil, nil, fileError(path, pos{}, "cannot read config file: "+osReason(err))
 	}
 	defer f.Close()
 	info, err := f.Stat()
 	if err != nil {
-		return nil, nil, fileError(path, 0, "cannot read config file: "+osReason(err))
+		return nil, nil, fileError(path, pos{}, "cannot read config file: "+osReason(err))
 	}
 	if !info.Mode().IsRegular() {
-		return nil, nil, fileError(path, 0, "config file is not a regular file")
+		return nil, nil, fileError(path, pos{}, "config file is not a regular file")
 	}
 	data, err := io.ReadAll(io.LimitReader(f, maxConfigSize+1))
 	if err != nil {
-		return nil, nil, fileError(path, 0, "cannot read config file: "+osReason(err))
+		return nil, nil, fileError(path, pos{}, "cannot read config file: "+osReason(err))
 	}
 	if len(data) > maxConfigSize {
-		return nil, nil, fileError(path, 0, "config file is larger than 1 MiB")
+		return nil, nil, fileError(path, pos{}, "config file is larger than 1 MiB")
 	}
 	cfg, err := parseConfig(path, string(data))
 	if err != nil {
@@ -76,23 +75,12 @@ func osReason(err error) string {
 }
 
 // parseConfig parses and checks the text of a config file. Every error is
-// an *Error naming path and a line.
+// an *Error naming path and a line (and a column, when it is about one
+// key or value).
 func parseConfig(path, text string) (*configFile, error) {
-	entries, serr := parseTOML(text)
-	if serr != nil {
-		return nil, fileError(path, serr.line, serr.msg)
-	}
-	cfg := &configFile{path: path, profiles: map[string]*profileConf{}, profileLines: map[string]int{}}
-	for _, e := range entries {
-		var msg string
-		if e.header {
-			msg = cfg.addHeader(e.path, e.line)
-		} else {
-			msg = cfg.addValue(e.path, e.val, e.line)
-		}
-		if msg != "" {
-			return nil, fileError(path, e.line, msg)
-		}
+	cfg := &configFile{path: path, profiles: map[string]*profileConf{}}
+	if serr := parseTOML(text, cfg.add); serr != nil {
+		return nil, fileError(path, serr.at, serr.msg)
 	}
 	if err := cfg.check(); err != nil {
 		return nil, err
@@ -100,29 +88,44 @@ func parseConfig(path, text string) (*configFile, error) {
 	return cfg, nil
 }
 
-func (cfg *configFile) addHeader(path []string, line int) string {
+// add takes in one entry of the file; it returns an error message, or "".
+func (cfg *configFile) add(e entry) string {
+	switch e.kind {
+	case entryTable:
+		return cfg.addTable(e.path)
+	case entryArrayTable:
+		return "[[" + keyPath(e.path) + "]] is an array of tables; amkeys has none: write one [profiles.NAME] section per profile"
+	}
+	return cfg.addValue(e.path, e.val, e.at)
+}
+
+// addTable accepts [profiles] and [profiles.NAME], by header or inline.
+func (cfg *configFile) addTable(path []string) string {
 	switch {
 	case len(path) == 1 && path[0] == "profiles":
 		return ""
 	case len(path) == 2 && path[0] == "profiles":
-		_, msg := cfg.profile(path[1], line)
+		_, msg := cfg.profile(path[1])
 		return msg
 	}
 	return unknownTable(path)
 }
 
-func (cfg *configFile) addValue(path []string, v value, line int) string {
+func (cfg *configFile) addValue(path []string, v value, at pos) string {
+	isProfileTable := len(path) <= 2 && path[0] == "profiles"
 	switch {
+	case v.kind == kindTable && isProfileTable:
+		return cfg.addTable(path) // an inline table: its keys follow
 	case len(path) == 1 && path[0] == "default_profile":
 		if v.kind != kindString {
 			return wrongType("default_profile", "a string", v)
 		}
-		cfg.defaultProfile = setting[string]{v.str, line}
+		cfg.defaultProfile = setting[string]{v.str, at}
 		return ""
 	case len(path) == 1 && path[0] == "profiles":
 		return "profiles must be a table: write one [profiles.NAME] section per profile"
 	case len(path) == 1:
-		return setField(&cfg.top, "at the top level", path[0], v, line)
+		return setField(&cfg.top, "at the top level", path[0], v, at)
 	case path[0] != "profiles":
 		return unknownTable(path[:len(path)-1])
 	case len(path) == 2:
@@ -130,15 +133,15 @@ func (cfg *configFile) addValue(path []string, v value, line int) string {
 	case len(path) > 3:
 		return unknownTable(path[:len(path)-1])
 	}
-	p, msg := cfg.profile(path[1], line)
+	p, msg := cfg.profile(path[1])
 	if msg != "" {
 		return msg
 	}
-	return setField(p, "in "+tableName(path[:2]), path[2], v, line)
+	return setField(p, "in "+tableName(path[:2]), path[2], v, at)
 }
 
 // profile returns the named profile, creating it on first mention.
-func (cfg *configFile) profile(name string, line int) (*profileConf, string) {
+func (cfg *configFile) profile(name string) (*profileConf, string) {
 	if p, ok := cfg.profiles[name]; ok {
 		return p, ""
 	}
@@ -147,7 +150,6 @@ func (cfg *configFile) profile(name string, line int) (*profileConf, string) {
 	}
 	p := &profileConf{}
 	cfg.profiles[name] = p
-	cfg.profileLines[name] = line
 	return p, ""
 }
 
@@ -161,15 +163,12 @@ func checkProfileName(name string) string {
 	return ""
 }
 
-func setField(c *profileConf, where, name string, v value, line int) string {
+func setField(c *profileConf, where, name string, v value, at pos) string {
 	set, ok := profileFields[name]
 	if !ok {
 		return unknownField(name, where)
 	}
-	if msg := set(c, v, line); msg != "" {
-		return msg
-	}
-	return ""
+	return set(c, v, at)
 }
 
 func unknownField(name, where string) string {
@@ -203,43 +202,66 @@ func (cfg *configFile) check() error {
 		if name != "" {
 			c, where = cfg.profiles[name], "in profile "+quoteShort(name)
 		}
-		if line, msg := c.conflicts(where); msg != "" {
-			return fileError(cfg.path, line, msg)
+		if at, msg := c.conflicts(where); msg != "" {
+			return fileError(cfg.path, at, msg)
 		}
 		cfg.hasPlainKey = cfg.hasPlainKey || c.apiKey.isSet()
 	}
 	if d := cfg.defaultProfile; d.isSet() {
 		if _, ok := cfg.profiles[d.val]; !ok {
-			return fileError(cfg.path, d.line, "default_profile names "+cfg.unknownProfile(d.val))
+			return fileError(cfg.path, d.at, "default_profile names "+cfg.unknownProfile(d.val))
 		}
 	}
 	return nil
 }
 
 // conflicts reports fields of one scope that exclude each other, at the
-// line of the later one.
-func (c *profileConf) conflicts(where string) (int, string) {
-	if c.environment.isSet() && c.baseURL.isSet() {
-		return max(c.environment.line, c.baseURL.line), fmt.Sprintf(
+// later one.
+func (c *profileConf) conflicts(where string) (pos, string) {
+	if env, url := c.environment.at, c.baseURL.at; env.line > 0 && url.line > 0 {
+		return later(env, url), fmt.Sprintf(
 			"set either environment or base_url %s, not both (lines %d and %d)",
-			where, c.environment.line, c.baseURL.line)
+			where, env.line, url.line)
 	}
 	type named struct {
 		name string
-		line int
+		at   pos
 	}
 	var set []named
-	for _, f := range []named{{"api_key_env", c.apiKeyEnv.line}, {"api_key_command", c.apiKeyCommand.line}, {"api_key", c.apiKey.line}} {
-		if f.line > 0 {
+	for _, f := range []named{{"api_key_env", c.apiKeyEnv.at}, {"api_key_command", c.apiKeyCommand.at}, {"api_key", c.apiKey.at}} {
+		if f.at.line > 0 {
 			set = append(set, f)
 		}
 	}
 	if len(set) > 1 {
-		return max(set[0].line, set[1].line), fmt.Sprintf(
+		return later(set[0].at, set[1].at), fmt.Sprintf(
 			"set only one of api_key_env, api_key_command and api_key %s (%s on line %d, %s on line %d)",
-			where, set[0].name, set[0].line, set[1].name, set[1].line)
+			where, set[0].name, set[0].at.line, set[1].name, set[1].at.line)
 	}
-	return 0, ""
+	return pos{}, ""
+}
+
+// later returns the place further down the file.
+func later(a, b pos) pos {
+	if b.line > a.line || b.line == a.line && b.col > a.col {
+		return b
+	}
+	return a
+}
+
+// keyVars lists every variable named by an api_key_env in the file: a key
+// command must not see any of them.
+func (cfg *configFile) keyVars() []string {
+	var names []string
+	if cfg.top.apiKeyEnv.isSet() {
+		names = append(names, cfg.top.apiKeyEnv.val)
+	}
+	for _, n := range cfg.profileNames() {
+		if p := cfg.profiles[n]; p.apiKeyEnv.isSet() {
+			names = append(names, p.apiKeyEnv.val)
+		}
+	}
+	return names
 }
 
 func (cfg *configFile) profileNames() []string {

@@ -8,8 +8,8 @@ import (
 )
 
 // FuzzParse checks that parsing never panics, that every error is an
-// *Error naming the file and a line inside it, and that what parses holds
-// only values within the documented limits.
+// *Error naming the file and a line (and column) inside it, and that what
+// parses holds only values within the documented limits.
 //
 //	go test -run '^$' -fuzz FuzzParse ./config
 func FuzzParse(f *testing.F) {
@@ -34,6 +34,9 @@ func FuzzParse(f *testing.F) {
 		"\ufeffa = 1\r\n",
 		"default_profile = \"none\"\n",
 		"environment = \"us\"\nbase_url = \"https://x.invalid\"\n",
+		"profiles.w = { page_size = 5, api_key_env = 'K' }\n[profiles.'x y']\nstale_days = 0o17\n",
+		"api_key_command = \"\"\"\nprintf %s \\\n  am_x\"\"\"\nwhen = 1979-05-27T07:32:00Z\n",
+		"[[profiles.w]]\n",
 	} {
 		f.Add(seed)
 	}
@@ -45,7 +48,7 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("error %T is not *Error: %v", err, err)
 			}
 			lines := strings.Count(text, "\n") + 1
-			if cerr.File != "fuzz.toml" || cerr.Line < 1 || cerr.Line > lines {
+			if cerr.File != "fuzz.toml" || cerr.Line < 1 || cerr.Line > lines || cerr.Col < 0 || cerr.Col > len(text)+1 {
 				t.Fatalf("error without a valid line (%d of %d): %v", cerr.Line, lines, err)
 			}
 			return

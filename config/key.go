@@ -18,21 +18,33 @@ func (r Resolver) resolveKey(ctx context.Context, s *Settings, scope profileScop
 		if profileHasKey {
 			s.Warnings = append(s.Warnings, fmt.Sprintf("%s overrides the key of %s", EnvAPIKey, scope.label))
 		}
+		s.KeyEnvName = EnvAPIKey
 		return setKey(s, NewSecret(env), "environment "+EnvAPIKey, nil)
 	case c.apiKeyEnv.isSet():
 		name := c.apiKeyEnv.val
 		v, ok := r.env(name)
 		if !ok {
-			return fileError(scope.file, c.apiKeyEnv.line, fmt.Sprintf(
+			return fileError(scope.file, c.apiKeyEnv.at, fmt.Sprintf(
 				"%s: environment variable %s (api_key_env) is not set or empty", scope.label, name))
 		}
-		return setKey(s, NewSecret(v), scope.label+": api_key_env "+name, &Error{File: scope.file, Line: c.apiKeyEnv.line})
+		s.KeyEnvName = name
+		return setKey(s, NewSecret(v), scope.label+": api_key_env "+name, &Error{File: scope.file, Line: c.apiKeyEnv.at.line, Col: c.apiKeyEnv.at.col})
 	case c.apiKeyCommand.isSet():
-		key, err := runKeyCommand(ctx, c.apiKeyCommand.val, r.CommandTimeout, scope.label)
-		if err != nil {
-			return fileError(scope.file, c.apiKeyCommand.line, err.Error())
+		kc := keyCommand{
+			command: c.apiKeyCommand.val,
+			timeout: r.CommandTimeout,
+			who:     scope.label,
+			hideEnv: append([]string{EnvAPIKey}, scope.keyVars...),
 		}
-		return setKey(s, key, scope.label+": api_key_command", nil)
+		res, err := kc.run(ctx)
+		if err != nil {
+			return fileError(scope.file, c.apiKeyCommand.at, err.Error())
+		}
+		if res.leftovers {
+			s.Warnings = append(s.Warnings, "api_key_command for "+scope.label+
+				" left processes running in the background; amkeys has ended them")
+		}
+		return setKey(s, res.key, scope.label+": api_key_command", nil)
 	case c.apiKey.isSet():
 		// Checked when the file was parsed.
 		return setKey(s, c.apiKey.val, scope.label+": api_key", nil)
@@ -46,7 +58,7 @@ func setKey(s *Settings, key Secret, source string, where *Error) error {
 	if msg := checkKeyText(key.Reveal()); msg != "" {
 		e := &Error{Msg: "the API key from " + source + " " + msg}
 		if where != nil {
-			e.File, e.Line = where.File, where.Line
+			e.File, e.Line, e.Col = where.File, where.Line, where.Col
 		}
 		return e
 	}

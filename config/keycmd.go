@@ -1,60 +1,132 @@
 package config
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"strings"
 	"time"
-	"unicode"
 )
 
 // DefaultCommandTimeout bounds api_key_command.
 const DefaultCommandTimeout = 10 * time.Second
 
-// maxCommandOutput caps what is kept of the command's stdout and stderr.
-const maxCommandOutput = 64 << 10
+// keyCommand is one run of api_key_command.
+type keyCommand struct {
+	command string
+	timeout time.Duration
+	who     string   // the scope, "profile work", for messages
+	hideEnv []string // variables that hold keys: the command must not see them
+}
 
-// runKeyCommand runs command with `sh -c` and returns its trimmed stdout as
-// the key. It runs without a terminal on stdin, so it cannot prompt there.
-// The key never appears in an error: stderr is shown only after any copy of
-// the key has been cut out of it. who names the scope ("profile work").
-func runKeyCommand(ctx context.Context, command string, timeout time.Duration, who string) (Secret, error) {
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+// keyResult is what a key command produced.
+type keyResult struct {
+	key Secret
+	// leftovers is set when the command left processes running in the
+	// background (in its process group); they have been ended.
+	leftovers bool
+}
+
+// run runs the command with `sh -c` and returns the first line of its
+// stdout as the key. It runs without a terminal on stdin, so it cannot
+// prompt there. The key never appears in an error: stderr is shown only
+// after any copy of the key, and anything that looks like one, has been cut
+// out of it.
+//
+// The key is taken once the command has exited: a background process it
+// started may keep the output pipe open, so run does not wait for the end
+// of the output, only for the end of the key's line.
+func (kc keyCommand) run(ctx context.Context) (keyResult, error) {
+	ctx, cancel := context.WithTimeout(ctx, kc.timeout)
 	defer cancel()
+	prefix := "api_key_command for " + kc.who
 
-	var stdout, stderr cappedBuffer
-	cmd := exec.CommandContext(ctx, "sh", "-c", command)
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	stdout, err := newCommandOutput()
+	if err != nil {
+		return keyResult{}, fmt.Errorf("%s could not start: %s", prefix, osReason(err))
+	}
+	defer stdout.close()
+	stderr, err := newCommandOutput()
+	if err != nil {
+		return keyResult{}, fmt.Errorf("%s could not start: %s", prefix, osReason(err))
+	}
+	defer stderr.close()
+
+	cmd := exec.CommandContext(ctx, "sh", "-c", kc.command)
+	cmd.Stdout, cmd.Stderr = stdout.w, stderr.w
+	cmd.Env = withoutVars(os.Environ(), kc.hideEnv)
 	killProcessGroupOnCancel(cmd)
-	// Backstop: a grandchild holding the pipes open must not keep us waiting.
-	cmd.WaitDelay = 500 * time.Millisecond
+	if err := cmd.Start(); err != nil {
+		if ctx.Err() != nil {
+			return keyResult{}, kc.contextError(ctx, prefix)
+		}
+		return keyResult{}, fmt.Errorf("%s failed: %s", prefix, describeRunError(err))
+	}
+	stdout.start()
+	stderr.start()
 
-	err := cmd.Run()
-	key := strings.TrimSpace(stdout.String())
-	prefix := "api_key_command for " + who
+	runErr := cmd.Wait()
+	// Background jobs of the command are no use once it has exited, and
+	// one of them may hold the output pipe open.
+	leftovers := endProcessGroup(cmd)
+	stdout.collect(ctx)
+	stderr.collect(ctx)
+
 	switch {
-	case errors.Is(ctx.Err(), context.DeadlineExceeded):
-		return Secret{}, fmt.Errorf("%s timed out after %s (it cannot prompt for input)", prefix, timeout)
 	case ctx.Err() != nil:
-		return Secret{}, fmt.Errorf("%s was cancelled: %w", prefix, ctx.Err())
-	case err != nil:
-		msg := fmt.Sprintf("%s failed: %s", prefix, describeRunError(err))
-		if line := firstLine(stderr.String(), stdout.String()); line != "" {
+		return keyResult{}, kc.contextError(ctx, prefix)
+	case runErr != nil:
+		msg := fmt.Sprintf("%s failed: %s", prefix, describeRunError(runErr))
+		if line := shownStderrLine(stderr.String(), stdout.String()); line != "" {
 			msg += ": " + line
 		}
-		return Secret{}, errors.New(msg)
-	case key == "":
-		return Secret{}, fmt.Errorf("%s printed nothing; it must print the API key", prefix)
-	case strings.Contains(key, "\n"):
-		return Secret{}, fmt.Errorf("%s printed several lines; it must print only the key (try adding | head -n 1)", prefix)
+		return keyResult{}, errors.New(msg)
+	}
+
+	if !stdout.complete() {
+		// The line is not finished, and something still holds the pipe: a
+		// process we just ended and that is still going away, or one that
+		// left our process group. Wait for the end of the output, within the
+		// time limit.
+		stdout.waitEOF(ctx)
+		if !stdout.eof {
+			if ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				return keyResult{}, kc.contextError(ctx, prefix)
+			}
+			return keyResult{}, fmt.Errorf("%s exited without ending the key's line, and a process it started "+
+				"in the background still holds its output open; make it print the key followed by a newline", prefix)
+		}
+	}
+	key, err := keyFromOutput(stdout.String())
+	if err != nil {
+		return keyResult{}, fmt.Errorf("%s %s", prefix, err)
 	}
 	if msg := checkKeyText(key); msg != "" {
-		return Secret{}, fmt.Errorf("the key printed by %s %s", prefix, msg)
+		return keyResult{}, fmt.Errorf("the key printed by %s %s", prefix, msg)
 	}
-	return NewSecret(key), nil
+	return keyResult{key: NewSecret(key), leftovers: leftovers}, nil
+}
+
+func (kc keyCommand) contextError(ctx context.Context, prefix string) error {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return fmt.Errorf("%s timed out after %s (it cannot prompt for input)", prefix, kc.timeout)
+	}
+	return fmt.Errorf("%s was cancelled: %w", prefix, ctx.Err())
+}
+
+// keyFromOutput returns the key: the only line of out, without surrounding
+// white space. The error never contains the output.
+func keyFromOutput(out string) (string, error) {
+	key := strings.TrimSpace(out)
+	switch {
+	case key == "":
+		return "", errors.New("printed nothing; it must print the API key")
+	case strings.Contains(key, "\n"):
+		return "", errors.New("printed several lines; it must print only the key (try adding | head -n 1)")
+	}
+	return key, nil
 }
 
 // describeRunError gives "exit status 1" or why sh could not start, without
@@ -71,48 +143,21 @@ func describeRunError(err error) string {
 	return err.Error()
 }
 
-// firstLine returns the first non-blank line of stderr, with every word of
-// stdout (which may hold the key, or part of it) blanked out, control
-// characters dropped, and cut to 200 characters.
-func firstLine(stderr, stdout string) string {
-	for _, word := range strings.Fields(stdout) {
-		if len(word) >= 3 {
-			stderr = strings.ReplaceAll(stderr, word, redacted)
+// withoutVars returns env (KEY=value entries) without the named variables.
+func withoutVars(env, names []string) []string {
+	out := make([]string, 0, len(env))
+	for _, kv := range env {
+		name, _, _ := strings.Cut(kv, "=")
+		hidden := false
+		for _, n := range names {
+			if sameEnvName(name, n) {
+				hidden = true
+				break
+			}
+		}
+		if !hidden {
+			out = append(out, kv)
 		}
 	}
-	for line := range strings.Lines(stderr) {
-		line = strings.TrimSpace(strings.Map(dropControl, line))
-		if line == "" {
-			continue
-		}
-		if r := []rune(line); len(r) > 200 {
-			line = string(r[:200]) + "…"
-		}
-		return line
-	}
-	return ""
-}
-
-// dropControl removes control characters, so that stderr cannot move the
-// cursor or change colours when shown. ESC sequences lose their ESC and are
-// left as harmless text.
-func dropControl(r rune) rune {
-	if r == '\t' {
-		return ' '
-	}
-	if unicode.IsControl(r) || r == unicode.ReplacementChar {
-		return -1
-	}
-	return r
-}
-
-// cappedBuffer keeps the first maxCommandOutput bytes and drops the rest,
-// so a runaway command cannot exhaust memory.
-type cappedBuffer struct{ bytes.Buffer }
-
-func (b *cappedBuffer) Write(p []byte) (int, error) {
-	if room := maxCommandOutput - b.Len(); room > 0 {
-		b.Buffer.Write(p[:min(len(p), room)])
-	}
-	return len(p), nil
+	return out
 }

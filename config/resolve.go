@@ -26,10 +26,15 @@ const (
 
 // Settings is the outcome of Resolve: everything amkeys needs to start.
 type Settings struct {
-	Profile           string // "" when no profile applies
-	BaseURL           string // validated, no trailing slash
-	APIKey            Secret
-	KeySource         string // where the key came from, for the status line
+	Profile   string // "" when no profile applies
+	BaseURL   string // validated, no trailing slash
+	APIKey    Secret
+	KeySource string // where the key came from, for the status line
+	// KeyEnvName is the environment variable the key came from
+	// (AGENTMAIL_API_KEY or a profile's api_key_env), "" when it came from
+	// elsewhere. Main removes it, and AGENTMAIL_API_KEY, from the
+	// environment of every process it starts.
+	KeyEnvName        string
 	PageSize          int
 	StaleDays         int
 	ClipboardClear    time.Duration // 0 = never clear
@@ -140,6 +145,7 @@ type profileScope struct {
 	conf    profileConf // effective values
 	file    string      // config file path, "" without a file
 	label   string      // "profile work" or "config file", for messages
+	keyVars []string    // every api_key_env named in the file
 }
 
 // chooseProfile applies: --profile, AMKEYS_PROFILE, default_profile, a
@@ -165,13 +171,14 @@ func (r Resolver) chooseProfile(cfg *configFile, path string) (profileScope, err
 	case cfg.profiles["default"] != nil:
 		name = "default"
 	default:
-		return profileScope{conf: cfg.top, file: cfg.path, label: "config file"}, nil
+		return profileScope{conf: cfg.top, file: cfg.path, label: "config file", keyVars: cfg.keyVars()}, nil
 	}
 	p, ok := cfg.profiles[name]
 	if !ok {
-		return profileScope{}, fileError(cfg.path, 0, cfg.unknownProfile(name)+" (requested by "+source+")")
+		return profileScope{}, fileError(cfg.path, pos{}, cfg.unknownProfile(name)+" (requested by "+source+")")
 	}
-	return profileScope{profile: name, conf: merge(cfg.top, *p), file: cfg.path, label: "profile " + shorten(quoteKey(name), 40)}, nil
+	return profileScope{profile: name, conf: merge(cfg.top, *p), file: cfg.path,
+		label: "profile " + shorten(quoteKey(name), 40), keyVars: cfg.keyVars()}, nil
 }
 
 // merge lays a profile over the top-level defaults. The endpoint fields

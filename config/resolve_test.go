@@ -1,6 +1,7 @@
 package config
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -8,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -21,7 +23,8 @@ type resolveCase struct {
 	mode    os.FileMode // default 0600
 	args    []string
 	env     map[string]string
-	demo    bool // Resolve(ctx, needKey=false)
+	demo    bool          // Resolve(ctx, needKey=false)
+	timeout time.Duration // for api_key_command; default roomy
 	want    func(t *testing.T, s Settings, dir string)
 	wantErr string // expected error; "{dir}" stands for the config directory
 }
@@ -61,7 +64,7 @@ func (c resolveCase) run(t *testing.T) (Settings, string, error) {
 			return strings.ReplaceAll(v, "{dir}", dir), ok
 		},
 		UserConfigDir:  func() (string, error) { return dir, nil },
-		CommandTimeout: 300 * time.Millisecond,
+		CommandTimeout: cmp.Or(c.timeout, roomy),
 	}
 	s, err := r.Resolve(context.Background(), !c.demo)
 	return s, dir, err
@@ -169,6 +172,9 @@ var resolveCases = []resolveCase{
 		want: func(t *testing.T, s Settings, dir string) {
 			expect("", DefaultBaseURL, keyA, "environment AGENTMAIL_API_KEY")(t, s, dir)
 			defaultsAre(t, s, 50, 90, 30*time.Second, 8, false, false)
+			if s.KeyEnvName != EnvAPIKey {
+				t.Errorf("KeyEnvName = %q", s.KeyEnvName)
+			}
 			if s.ConfigFile != "" {
 				t.Errorf("ConfigFile = %q for a missing default file", s.ConfigFile)
 			}
@@ -197,6 +203,9 @@ var resolveCases = []resolveCase{
 		env:  map[string]string{"WORK_KEY": keyA},
 		want: func(t *testing.T, s Settings, dir string) {
 			expect("work", EUBaseURL, keyA, "profile work: api_key_env WORK_KEY")(t, s, dir)
+			if s.KeyEnvName != "WORK_KEY" {
+				t.Errorf("KeyEnvName = %q", s.KeyEnvName)
+			}
 			// page_size and read_only come from the top level.
 			defaultsAre(t, s, 20, 30, 30*time.Second, 8, true, false)
 			if s.ConfigFile != filepath.Join(dir, "amkeys", "config.toml") {
@@ -211,6 +220,9 @@ var resolveCases = []resolveCase{
 		want: func(t *testing.T, s Settings, dir string) {
 			expect("home", "http://127.0.0.1:9999", keyC, "profile home: api_key_command")(t, s, dir)
 			defaultsAre(t, s, 100, 90, 0, 2, false, false)
+			if s.KeyEnvName != "" {
+				t.Errorf("KeyEnvName = %q for a key from a command", s.KeyEnvName)
+			}
 		},
 	},
 	{
@@ -320,7 +332,7 @@ var resolveCases = []resolveCase{
 		file:    "[profiles.lab]\npage_size = 10\nbase_url = \"http://lab.invalid:8080\"\n",
 		args:    []string{"--profile", "lab"},
 		env:     map[string]string{EnvAPIKey: keyA},
-		wantErr: "{dir}/amkeys/config.toml:3: base URL http://lab.invalid:8080 uses plain http, so the API key would travel in clear text; use https, or opt in with --allow-insecure-http or allow_insecure_http = true in the profile",
+		wantErr: "{dir}/amkeys/config.toml:3:1: base URL http://lab.invalid:8080 uses plain http, so the API key would travel in clear text; use https, or opt in with --allow-insecure-http or allow_insecure_http = true in the profile",
 	},
 	{
 		name:    "plain http to a remote host from a flag",
@@ -349,7 +361,7 @@ var resolveCases = []resolveCase{
 		file:    "[profiles.lab]\nbase_url = \"http://lab.invalid\"\nallow_insecure_http = true\n",
 		args:    []string{"--profile", "lab", "--allow-insecure-http=false"},
 		env:     map[string]string{EnvAPIKey: keyA},
-		wantErr: "{dir}/amkeys/config.toml:2: base URL http://lab.invalid uses plain http, so the API key would travel in clear text; use https, or opt in with --allow-insecure-http or allow_insecure_http = true in the profile",
+		wantErr: "{dir}/amkeys/config.toml:2:1: base URL http://lab.invalid uses plain http, so the API key would travel in clear text; use https, or opt in with --allow-insecure-http or allow_insecure_http = true in the profile",
 	},
 	{
 		name:    "unknown profile from --profile",
@@ -389,25 +401,26 @@ var resolveCases = []resolveCase{
 		name:    "bad file is reported even for the demo",
 		file:    "[profiles.work]\n\npagesize = 5\n",
 		demo:    true,
-		wantErr: `{dir}/amkeys/config.toml:3: unknown field "pagesize" in [profiles.work] (did you mean page_size?)`,
+		wantErr: `{dir}/amkeys/config.toml:3:1: unknown field "pagesize" in [profiles.work] (did you mean page_size?)`,
 	},
 	{
 		name:    "api_key_env names an unset variable",
 		file:    twoProfiles,
 		env:     map[string]string{"WORK_KEY": ""},
-		wantErr: "{dir}/amkeys/config.toml:7: profile work: environment variable WORK_KEY (api_key_env) is not set or empty",
+		wantErr: "{dir}/amkeys/config.toml:7:1: profile work: environment variable WORK_KEY (api_key_env) is not set or empty",
 	},
 	{
 		name:    "api_key_command fails",
 		file:    "[profiles.work]\napi_key_command = \"echo 'pass: agentmail/work is not in the password store.' >&2; exit 1\"\n",
 		args:    []string{"--profile", "work"},
-		wantErr: "{dir}/amkeys/config.toml:2: api_key_command for profile work failed: exit status 1: pass: agentmail/work is not in the password store.",
+		wantErr: "{dir}/amkeys/config.toml:2:1: api_key_command for profile work failed: exit status 1: pass: agentmail/work is not in the password store.",
 	},
 	{
 		name:    "api_key_command hangs",
-		file:    "[profiles.work]\napi_key_command = \"sleep 30\"\n",
+		file:    "[profiles.work]\napi_key_command = \"sleep 300\"\n",
 		args:    []string{"--profile", "work"},
-		wantErr: "{dir}/amkeys/config.toml:2: api_key_command for profile work timed out after 300ms (it cannot prompt for input)",
+		timeout: 300 * time.Millisecond,
+		wantErr: "{dir}/amkeys/config.toml:2:1: api_key_command for profile work timed out after 300ms (it cannot prompt for input)",
 	},
 	{
 		name: "the demo runs no key command and needs no key",
@@ -448,6 +461,37 @@ var resolveCases = []resolveCase{
 		demo: true,
 		want: expect("", DefaultBaseURL, "", "", "--api-key is visible"),
 	},
+}
+
+// The key command sees neither AGENTMAIL_API_KEY (which the process may
+// hold even when it does not count, as here) nor any variable that the
+// file names in api_key_env; it does see the rest of the environment.
+func TestResolveKeyCommandEnvironment(t *testing.T) {
+	t.Setenv(EnvAPIKey, keyA)
+	t.Setenv("TOP_KEY", keyB)
+	t.Setenv("OTHER_KEY", keyB)
+	t.Setenv("AMKEYS_TEST_VISIBLE", "yes")
+	s, dir, err := resolveCase{
+		file: "api_key_env = \"TOP_KEY\"\n[profiles.other]\napi_key_env = \"OTHER_KEY\"\n" +
+			"[profiles.p]\napi_key_command = \"env > '{dir}/env'; echo " + keyC + "\"\n",
+		args: []string{"--profile", "p"},
+	}.run(t)
+	if err != nil || s.APIKey.Reveal() != keyC {
+		t.Fatalf("got %v", err)
+	}
+	env, err := os.ReadFile(filepath.Join(dir, "env"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(env), "\n")
+	if !slices.Contains(lines, "AMKEYS_TEST_VISIBLE=yes") {
+		t.Errorf("the command did not get the environment:\n%s", env)
+	}
+	for _, line := range lines {
+		if strings.Contains(line, "TESTKEY") {
+			t.Errorf("the command saw a key: %s", line)
+		}
+	}
 }
 
 func TestResolveWithoutKey(t *testing.T) {

@@ -1,19 +1,22 @@
 package config
 
-// A small parser for the subset of TOML that the config file needs: comments,
-// [table] headers, key = value lines with bare, quoted or dotted keys, and
-// values that are strings ("basic" or 'literal'), integers, floats or
-// booleans. It is hand-written so that every error, including the semantic
-// ones found later, can name the exact line. Anything outside the subset
-// (arrays, inline tables, multi-line strings, dates) is reported as
-// unsupported, with its line, instead of being misread.
+// The config file is TOML, read with github.com/pelletier/go-toml/v2: the
+// library checks the whole TOML syntax and its rules (a key set twice, a
+// table defined twice) and types every value. Its parser's syntax tree says
+// where each key is, so that amkeys' own checks (file.go, fields.go) can
+// name the line and column of what they refuse.
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/pelletier/go-toml/v2"
+	"github.com/pelletier/go-toml/v2/unstable"
 )
 
 type valueKind int
@@ -23,6 +26,9 @@ const (
 	kindInteger
 	kindFloat
 	kindBoolean
+	kindDateTime
+	kindArray
+	kindTable // an inline table: { a = 1 }
 )
 
 func (k valueKind) String() string {
@@ -33,8 +39,14 @@ func (k valueKind) String() string {
 		return "an integer"
 	case kindFloat:
 		return "a float"
-	default:
+	case kindBoolean:
 		return "a boolean"
+	case kindDateTime:
+		return "a date or time"
+	case kindArray:
+		return "an array"
+	default:
+		return "a table"
 	}
 }
 
@@ -45,353 +57,230 @@ type value struct {
 	bool bool
 }
 
-// entry is one meaningful line: a [table] header or a key = value pair.
-// For a pair, path is the full path: table path plus the (dotted) key.
-type entry struct {
-	header bool
-	path   []string
-	val    value
-	line   int
-}
+// pos is a place in the file: line and column (in bytes), both from 1.
+type pos struct{ line, col int }
 
-// syntaxError is a parse problem on one line; the caller adds the file name.
-type syntaxError struct {
-	line int
-	msg  string
-}
+type entryKind int
 
-func (e *syntaxError) Error() string { return fmt.Sprintf("line %d: %s", e.line, e.msg) }
-
-// parseTOML splits data into entries. It stops at the first error.
-func parseTOML(data string) ([]entry, *syntaxError) {
-	data = strings.TrimPrefix(data, "\ufeff")
-	var (
-		entries []entry
-		table   []string
-		headers = map[string]int{} // table path -> line of its header
-		keys    = map[string]int{} // full key path -> line that set it
-	)
-	for i, text := range strings.Split(data, "\n") {
-		line := i + 1
-		text = strings.TrimSuffix(text, "\r")
-		if msg := checkLineText(text); msg != "" {
-			return nil, &syntaxError{line, msg}
-		}
-		p := &lineParser{s: text}
-		e, err := p.parseLine()
-		if err != "" {
-			return nil, &syntaxError{line, err}
-		}
-		if e == nil {
-			continue
-		}
-		e.line = line
-		if e.header {
-			id := pathID(e.path)
-			if prev, dup := headers[id]; dup {
-				return nil, &syntaxError{line, fmt.Sprintf("table %s is already defined on line %d", tableName(e.path), prev)}
-			}
-			headers[id] = line
-			table = e.path
-		} else {
-			e.path = append(append([]string(nil), table...), e.path...)
-			id := pathID(e.path)
-			if prev, dup := keys[id]; dup {
-				return nil, &syntaxError{line, fmt.Sprintf("%s is already set on line %d", keyPath(e.path), prev)}
-			}
-			keys[id] = line
-		}
-		entries = append(entries, *e)
-	}
-	return entries, nil
-}
-
-// checkLineText rejects what TOML never allows on a line, wherever it is.
-func checkLineText(s string) string {
-	if !utf8.ValidString(s) {
-		return "invalid UTF-8; the file must be UTF-8 text"
-	}
-	for _, r := range s {
-		if (r < 0x20 && r != '\t') || r == 0x7f {
-			return fmt.Sprintf("control character %U is not allowed", r)
-		}
-	}
-	return ""
-}
-
-type lineParser struct {
-	s   string
-	pos int
-}
-
-func (p *lineParser) eof() bool  { return p.pos >= len(p.s) }
-func (p *lineParser) peek() byte { return p.s[p.pos] }
-
-func (p *lineParser) skipSpace() {
-	for !p.eof() && (p.peek() == ' ' || p.peek() == '\t') {
-		p.pos++
-	}
-}
-
-func (p *lineParser) rest() string { return p.s[p.pos:] }
-
-// atEnd reports whether only blanks and a comment are left.
-func (p *lineParser) atEnd() bool {
-	p.skipSpace()
-	return p.eof() || p.peek() == '#'
-}
-
-// parseLine returns nil for blank and comment lines.
-func (p *lineParser) parseLine() (*entry, string) {
-	if p.atEnd() {
-		return nil, ""
-	}
-	if p.peek() == '[' {
-		return p.parseHeader()
-	}
-	path, err := p.parseKey()
-	if err != "" {
-		return nil, err
-	}
-	p.skipSpace()
-	if p.eof() || p.peek() != '=' {
-		return nil, fmt.Sprintf("expected = after %s", keyPath(path))
-	}
-	p.pos++
-	p.skipSpace()
-	v, err := p.parseValue()
-	if err != "" {
-		return nil, err
-	}
-	if !p.atEnd() {
-		return nil, "unexpected text after the value (use # to start a comment)"
-	}
-	return &entry{path: path, val: v}, ""
-}
-
-func (p *lineParser) parseHeader() (*entry, string) {
-	p.pos++ // [
-	if !p.eof() && p.peek() == '[' {
-		return nil, "arrays of tables ([[...]]) are not supported; use [profiles.NAME]"
-	}
-	path, err := p.parseKey()
-	if err != "" {
-		return nil, err
-	}
-	p.skipSpace()
-	if p.eof() || p.peek() != ']' {
-		return nil, "expected ] to close the table header"
-	}
-	p.pos++
-	if !p.atEnd() {
-		return nil, "unexpected text after the table header"
-	}
-	return &entry{header: true, path: path}, ""
-}
-
-// parseKey reads a possibly dotted key: work, "my work", profiles.work.
-func (p *lineParser) parseKey() ([]string, string) {
-	var path []string
-	for {
-		p.skipSpace()
-		part, err := p.parseSimpleKey()
-		if err != "" {
-			return nil, err
-		}
-		path = append(path, part)
-		p.skipSpace()
-		if p.eof() || p.peek() != '.' {
-			return path, ""
-		}
-		p.pos++
-	}
-}
-
-func (p *lineParser) parseSimpleKey() (string, string) {
-	if p.eof() {
-		return "", "expected a key name"
-	}
-	switch p.peek() {
-	case '"':
-		if strings.HasPrefix(p.rest(), `"""`) {
-			return "", "multi-line strings cannot be keys"
-		}
-		return p.parseBasicString()
-	case '\'':
-		if strings.HasPrefix(p.rest(), `'''`) {
-			return "", "multi-line strings cannot be keys"
-		}
-		return p.parseLiteralString()
-	}
-	start := p.pos
-	for !p.eof() && isBareKeyChar(p.peek()) {
-		p.pos++
-	}
-	if p.pos == start {
-		return "", fmt.Sprintf("expected a key name, found %s", describeChar(p.rest()))
-	}
-	return p.s[start:p.pos], ""
-}
-
-func isBareKeyChar(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'
-}
-
-// describeChar names the next character for an error, quoted so that odd
-// characters stay visible and harmless.
-func describeChar(s string) string {
-	r, _ := utf8.DecodeRuneInString(s)
-	return strconv.QuoteRune(r)
-}
-
-func (p *lineParser) parseValue() (value, string) {
-	if p.eof() || p.peek() == '#' {
-		return value{}, "missing value after ="
-	}
-	switch c := p.peek(); {
-	case strings.HasPrefix(p.rest(), `"""`), strings.HasPrefix(p.rest(), `'''`):
-		return value{}, "multi-line strings are not supported"
-	case c == '"':
-		s, err := p.parseBasicString()
-		return value{kind: kindString, str: s}, err
-	case c == '\'':
-		s, err := p.parseLiteralString()
-		return value{kind: kindString, str: s}, err
-	case c == '[':
-		return value{}, "arrays are not supported in the amkeys config file"
-	case c == '{':
-		return value{}, "inline tables are not supported; use a [profiles.NAME] section"
-	}
-	start := p.pos
-	for !p.eof() && !strings.ContainsRune(" \t#", rune(p.peek())) {
-		p.pos++
-	}
-	return parseBareValue(p.s[start:p.pos])
-}
-
-var (
-	decimalRe = regexp.MustCompile(`^[+-]?(0|[1-9](_?[0-9])*)$`)
-	hexRe     = regexp.MustCompile(`^0x[0-9A-Fa-f](_?[0-9A-Fa-f])*$`)
-	octRe     = regexp.MustCompile(`^0o[0-7](_?[0-7])*$`)
-	binRe     = regexp.MustCompile(`^0b[01](_?[01])*$`)
-	floatRe   = regexp.MustCompile(`^[+-]?(0|[1-9](_?[0-9])*)((\.[0-9](_?[0-9])*)([eE][+-]?[0-9](_?[0-9])*)?|[eE][+-]?[0-9](_?[0-9])*)$`)
-	specialRe = regexp.MustCompile(`^[+-]?(inf|nan)$`)
-	dateRe    = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}|^[0-9]{2}:[0-9]{2}`)
+const (
+	entryValue      entryKind = iota // key = value
+	entryTable                       // [table]
+	entryArrayTable                  // [[table]]
 )
 
-// parseBareValue handles unquoted values. It never repeats the text in an
-// error: an unquoted api_key would otherwise end up in the message.
-func parseBareValue(tok string) (value, string) {
-	switch tok {
-	case "true":
-		return value{kind: kindBoolean, bool: true}, ""
-	case "false":
-		return value{kind: kindBoolean}, ""
-	}
-	base, digits := 0, ""
-	switch {
-	case decimalRe.MatchString(tok):
-		base, digits = 10, tok
-	case hexRe.MatchString(tok):
-		base, digits = 16, tok[2:]
-	case octRe.MatchString(tok):
-		base, digits = 8, tok[2:]
-	case binRe.MatchString(tok):
-		base, digits = 2, tok[2:]
-	}
-	if base != 0 {
-		n, err := strconv.ParseInt(strings.ReplaceAll(digits, "_", ""), base, 64)
-		if err != nil {
-			return value{}, "integer is out of range"
-		}
-		return value{kind: kindInteger, num: n}, ""
-	}
-	if floatRe.MatchString(tok) || specialRe.MatchString(tok) {
-		return value{kind: kindFloat}, ""
-	}
-	if dateRe.MatchString(tok) {
-		return value{}, "dates and times are not supported"
-	}
-	return value{}, `invalid value; strings need quotes, as in environment = "eu"`
+// entry is a [table] header or a key = value pair. For a pair, path is the
+// full path: table path plus the (dotted) key. The pairs of an inline
+// table follow their own entry (whose value is kindTable), with full paths.
+type entry struct {
+	kind entryKind
+	path []string
+	val  value
+	at   pos // where the key starts
 }
 
-func (p *lineParser) parseBasicString() (string, string) {
-	p.pos++ // opening quote
-	var b strings.Builder
-	for {
-		if p.eof() {
-			return "", `unterminated string (missing closing ")`
-		}
-		c := p.peek()
-		switch c {
-		case '"':
-			p.pos++
-			return b.String(), ""
-		case '\\':
-			r, err := p.parseEscape()
-			if err != "" {
-				return "", err
+// syntaxError is a problem at one place; the caller adds the file name.
+type syntaxError struct {
+	at  pos
+	msg string
+}
+
+func (e *syntaxError) Error() string { return fmt.Sprintf("%d:%d: %s", e.at.line, e.at.col, e.msg) }
+
+// parseTOML reads text and calls visit for each entry in file order. It
+// stops at the first syntax error, or at the first message visit returns,
+// which it reports at that entry.
+func parseTOML(text string, visit func(entry) string) *syntaxError {
+	data := []byte(strings.TrimPrefix(text, "\ufeff"))
+	lines := newLineIndex(data)
+	if !utf8.Valid(data) {
+		return &syntaxError{lines.at(firstInvalidUTF8(data)), "invalid UTF-8; the file must be UTF-8 text"}
+	}
+	var doc map[string]any
+	if err := toml.Unmarshal(data, &doc); err != nil {
+		return decodeError(err)
+	}
+
+	var p unstable.Parser
+	p.Reset(data)
+	r := reader{doc: doc, lines: lines, visit: visit}
+	for p.NextExpression() {
+		expr := p.Expression()
+		var err *syntaxError
+		switch expr.Kind {
+		case unstable.Table, unstable.ArrayTable:
+			kind := entryTable
+			if expr.Kind == unstable.ArrayTable {
+				kind = entryArrayTable
 			}
-			b.WriteRune(r)
+			path, at := r.key(expr.Key(), nil)
+			r.table = path
+			err = r.emit(entry{kind: kind, path: path, at: at})
+		case unstable.KeyValue:
+			err = r.keyValue(r.table, expr)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if err := p.Error(); err != nil {
+		// Not expected: Unmarshal has accepted the same text.
+		return &syntaxError{pos{1, 1}, cleanMessage(err.Error())}
+	}
+	return nil
+}
+
+// reader turns the parser's expressions into entries.
+type reader struct {
+	doc   map[string]any // the decoded file, for typed values
+	lines lineIndex
+	visit func(entry) string
+	table []string // path of the current [table]
+}
+
+func (r *reader) emit(e entry) *syntaxError {
+	if msg := r.visit(e); msg != "" {
+		return &syntaxError{e.at, msg}
+	}
+	return nil
+}
+
+// key returns prefix plus the parts of a (dotted) key, and where it starts.
+func (r *reader) key(it unstable.Iterator, prefix []string) ([]string, pos) {
+	path := append([]string(nil), prefix...)
+	var at pos
+	for it.Next() {
+		n := it.Node()
+		if at.line == 0 {
+			at = r.lines.at(int(n.Raw.Offset))
+		}
+		path = append(path, string(n.Data))
+	}
+	return path, at
+}
+
+// keyValue emits a key = value pair found in the table at prefix, and the
+// pairs inside it when it is an inline table.
+func (r *reader) keyValue(prefix []string, kv *unstable.Node) *syntaxError {
+	path, at := r.key(kv.Key(), prefix)
+	e := entry{path: path, at: at}
+	v := kv.Value()
+	switch v.Kind {
+	case unstable.String, unstable.Integer, unstable.Bool:
+		decoded, ok := lookup(r.doc, path)
+		if !ok {
+			return &syntaxError{at, "cannot read this value"} // not expected
+		}
+		switch x := decoded.(type) {
+		case string:
+			e.val = value{kind: kindString, str: x}
+		case int64:
+			e.val = value{kind: kindInteger, num: x}
+		case bool:
+			e.val = value{kind: kindBoolean, bool: x}
 		default:
-			b.WriteByte(c)
-			p.pos++
+			return &syntaxError{at, "cannot read this value"} // not expected
 		}
+	case unstable.Float:
+		e.val.kind = kindFloat
+	case unstable.LocalDate, unstable.LocalTime, unstable.LocalDateTime, unstable.DateTime:
+		e.val.kind = kindDateTime
+	case unstable.Array:
+		e.val.kind = kindArray
+	case unstable.InlineTable:
+		e.val.kind = kindTable
+		if err := r.emit(e); err != nil {
+			return err
+		}
+		for it := v.Children(); it.Next(); {
+			if child := it.Node(); child.Kind == unstable.KeyValue {
+				if err := r.keyValue(path, child); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
 	}
+	return r.emit(e)
 }
 
-func (p *lineParser) parseEscape() (rune, string) {
-	p.pos++ // backslash
-	if p.eof() {
-		return 0, "unterminated string (a backslash ends the line)"
+// lookup finds a value of the decoded file by its path.
+func lookup(doc map[string]any, path []string) (any, bool) {
+	var cur any = doc
+	for _, k := range path {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		if cur, ok = m[k]; !ok {
+			return nil, false
+		}
 	}
-	c := p.peek()
-	p.pos++
-	switch c {
-	case 'b':
-		return '\b', ""
-	case 't':
-		return '\t', ""
-	case 'n':
-		return '\n', ""
-	case 'f':
-		return '\f', ""
-	case 'r':
-		return '\r', ""
-	case 'e':
-		return 0x1b, ""
-	case '"':
-		return '"', ""
-	case '\\':
-		return '\\', ""
-	case 'u', 'U':
-		n := 4
-		if c == 'U' {
-			n = 8
-		}
-		if len(p.s)-p.pos < n {
-			return 0, fmt.Sprintf(`\%c needs %d hex digits`, c, n)
-		}
-		code, err := strconv.ParseUint(p.s[p.pos:p.pos+n], 16, 32)
-		if err != nil || !utf8.ValidRune(rune(code)) {
-			return 0, fmt.Sprintf(`invalid \%c escape`, c)
-		}
-		p.pos += n
-		return rune(code), ""
-	}
-	r, _ := utf8.DecodeRuneInString(p.s[p.pos-1:])
-	return 0, fmt.Sprintf(`invalid escape \%s in string (write \\ for a backslash)`, strings.Trim(strconv.QuoteRune(r), "'"))
+	return cur, true
 }
 
-func (p *lineParser) parseLiteralString() (string, string) {
-	p.pos++ // opening quote
-	end := strings.IndexByte(p.rest(), '\'')
-	if end < 0 {
-		return "", "unterminated string (missing closing ')"
+// decodeError turns the library's error into a syntaxError at its place.
+func decodeError(err error) *syntaxError {
+	var de *toml.DecodeError
+	if !errors.As(err, &de) {
+		return &syntaxError{pos{1, 0}, cleanMessage(err.Error())}
 	}
-	s := p.s[p.pos : p.pos+end]
-	p.pos += end + 1
-	return s, ""
+	line, col := de.Position()
+	msg := cleanMessage(strings.TrimPrefix(de.Error(), "toml: "))
+	for _, h := range syntaxHints {
+		if strings.Contains(msg, h.when) {
+			msg += " " + h.hint
+			break
+		}
+	}
+	return &syntaxError{pos{max(line, 1), col}, msg}
+}
+
+// syntaxHints add the likely fix to the library's messages for the usual
+// mistakes.
+var syntaxHints = []struct{ when, hint string }{
+	{"at start of value", `(strings need quotes, as in environment = "eu")`},
+	{"expected newline but got", "(one key = value per line; use # to start a comment)"},
+	{"cannot have new lines", "(is the closing quote missing?)"},
+}
+
+var longWordRe = regexp.MustCompile(`\S{61,}`)
+
+// cleanMessage makes a message from the library safe and short: it may
+// quote keys from the file, which can be huge or hold anything.
+func cleanMessage(msg string) string {
+	msg = strings.Map(dropControl, msg)
+	msg = longWordRe.ReplaceAllStringFunc(msg, func(w string) string { return shorten(w, 60) })
+	return shorten(redactKeys(msg), 200)
+}
+
+// firstInvalidUTF8 returns the offset of the first byte that is not UTF-8.
+func firstInvalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return i
+		}
+		i += n
+	}
+	return len(b)
+}
+
+// lineIndex turns byte offsets into lines and columns.
+type lineIndex []int // offsets of the first byte of every line
+
+func newLineIndex(data []byte) lineIndex {
+	idx := lineIndex{0}
+	for i, b := range data {
+		if b == '\n' {
+			idx = append(idx, i+1)
+		}
+	}
+	return idx
+}
+
+func (idx lineIndex) at(offset int) pos {
+	line := sort.Search(len(idx), func(i int) bool { return idx[i] > offset }) // 1-based
+	return pos{line, offset - idx[line-1] + 1}
 }
 
 // pathID is a collision-free map key for a key path.
@@ -417,6 +306,10 @@ func quoteKey(k string) string {
 		}
 	}
 	return k
+}
+
+func isBareKeyChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'
 }
 
 // keyPath and tableName show a path in a message, cut to a readable length.
