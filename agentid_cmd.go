@@ -258,7 +258,7 @@ func (c *agentidCmd) list(ctx context.Context) int {
 	fmt.Fprintln(tw, "ID\tNAME\tFINGERPRINT\tSCOPE\tEXPIRES\tSTATUS\tCREATED")
 	for _, p := range all {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", sanitize.Truncate(p.ID, 40), sanitize.Truncate(p.Name, 40),
-			sanitize.Truncate(p.PublicKey.Fingerprint, 12), sanitize.Truncate(p.Scope.Scope().String(), 48),
+			shortFingerprint(p.PublicKey.Fingerprint), sanitize.Truncate(p.Scope.Scope().String(), 48),
 			expiryText(p.ExpiresAt, c.now), credentialStatus(p, c.now), p.CreatedAt.UTC().Format("2006-01-02"))
 	}
 	if err := tw.Flush(); err != nil {
@@ -357,4 +357,14 @@ func quoteArg(s string) string {
 		return "(an argument that looks like an API key: pass keys through AGENTMAIL_API_KEY, never on the command line)"
 	}
 	return fmt.Sprintf("%q", sanitize.Truncate(s, 80))
+}
+
+// shortFingerprint is the first 12 characters of a fingerprint, as SSH
+// and GPG show a short id; the server wrote it, so it is sanitised.
+func shortFingerprint(fp string) string {
+	r := []rune(sanitize.Text(fp))
+	if len(r) > 12 {
+		r = r[:12]
+	}
+	return string(r)
 }
