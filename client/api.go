@@ -110,6 +110,10 @@ func (c *Client) ListKeys(ctx context.Context, scope Scope, o ListOptions) (KeyP
 //
 // A failure whose outcome is unknown wraps ErrOutcomeUnknown; never retry
 // it blindly, list the keys and look instead.
+//
+// An answer whose secret is not shaped like a key (see ValidSecret) returns
+// the created key AND an *InvalidSecretError wrapping ErrInvalidSecret: the
+// key exists, but its "secret" must not be shown plainly or copied.
 func (c *Client) CreateKey(ctx context.Context, scope Scope, name string, perms Permissions) (CreatedAPIKey, error) {
 	path, err := scope.keysPath()
 	if err != nil {
@@ -127,7 +131,11 @@ func (c *Client) CreateKey(ctx context.Context, scope Scope, name string, perms 
 	if err := c.do(ctx, request{method: http.MethodPost, path: path, body: body}, &out); err != nil {
 		return CreatedAPIKey{}, err
 	}
-	return CreatedAPIKey(out), nil
+	created := CreatedAPIKey(out)
+	if err := ValidSecret(created.Secret); err != nil {
+		return created, &InvalidSecretError{Key: created, Reason: err}
+	}
+	return created, nil
 }
 
 // DeleteKey deletes a key of a scope.

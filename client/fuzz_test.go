@@ -28,7 +28,7 @@ func FuzzDecodePage(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var keys keyList
-		if err := decodeBody(body, &keys); err == nil {
+		if err := decodeBody(body, &keys, redactor{}); err == nil {
 			for _, k := range keys.Keys {
 				data, err := json.Marshal(k.Permissions)
 				if err != nil {
@@ -44,7 +44,7 @@ func FuzzDecodePage(f *testing.F) {
 			t.Fatalf("unclear error: %v", err)
 		}
 		var pods podList
-		_ = decodeBody(body, &pods)
+		_ = decodeBody(body, &pods, redactor{})
 	})
 }
 
@@ -67,7 +67,7 @@ func FuzzDecodeError(f *testing.F) {
 		f.Add(502, []byte(s))
 	}
 	f.Fuzz(func(t *testing.T, status int, body []byte) {
-		e := decodeError(status, body)
+		e := decodeError(status, body, redactor{})
 		if e == nil || e.Status != status {
 			t.Fatalf("decodeError(%d) = %#v", status, e)
 		}
