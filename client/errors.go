@@ -110,6 +110,3 @@ var ErrInsecureTransport = errors.New("refusing to send the API key over plain h
 
 // ErrBodyTooLarge is returned when a response exceeds the size limit.
 var ErrBodyTooLarge = errors.New("response body exceeds the size limit")
-
-// ErrPagination is returned when a server's paging would loop forever.
-var ErrPagination = errors.New("pagination stopped: the server repeated a page token or sent too many pages")

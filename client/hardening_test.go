@@ -114,3 +114,121 @@ func TestCreateKeyRefusesASecretThatIsNotAKey(t *testing.T) {
 		}
 	}
 }
+
+// Finding 12: one malformed key lost its whole page. Each bad key is now
+// an ItemError naming the scope, the key, the field and the value, and its
+// neighbours are kept.
+func TestMalformedKeysLoseOnlyThemselves(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"count":7,"api_keys":[
+			{"api_key_id":"good-1","prefix":"am_g1","name":"first","created_at":"2026-01-02T03:04:05Z"},
+			{"api_key_id":"naive","created_at":"2026-01-02T03:04:05"},
+			{"api_key_id":"empty-used","created_at":"2026-01-02T03:04:05Z","used_at":""},
+			{"api_key_id":"epoch","created_at":1767225600},
+			{"api_key_id":"string-bool","created_at":"2026-01-02T03:04:05Z","permissions":{"pod_read":"true"}},
+			{"api_key_id":"perm-list","created_at":"2026-01-02T03:04:05Z","permissions":["pod_read"]},
+			{"api_key_id":"good-2","prefix":"am_g2","name":"second","created_at":"2026-01-02T03:04:05Z","used_at":null}
+		]}`)
+	}))
+	defer srv.Close()
+	c, _ := client.New(client.Options{BaseURL: srv.URL, APIKey: hardeningKey})
+	page, err := c.ListKeys(context.Background(), client.PodScope("pod-7"), client.ListOptions{})
+	if err != nil {
+		t.Fatalf("the page failed as a whole: %v", err)
+	}
+	if len(page.Keys) != 2 || page.Keys[0].ID != "good-1" || page.Keys[1].ID != "good-2" {
+		t.Fatalf("neighbours lost: %+v", page.Keys)
+	}
+	want := map[string][2]string{ // key id: field, a word of the value
+		"naive":       {"created_at", "2026-01-02T03:04:05"},
+		"empty-used":  {"used_at", `""`},
+		"epoch":       {"created_at", "1767225600"},
+		"string-bool": {"permissions", "pod_read"},
+		"perm-list":   {"permissions", "pod_read"},
+	}
+	if len(page.Unreadable) != len(want) {
+		t.Fatalf("%d unreadable keys, want %d: %v", len(page.Unreadable), len(want), page.Unreadable)
+	}
+	for _, e := range page.Unreadable {
+		w, ok := want[e.ID]
+		msg := e.Error()
+		if !ok || e.Field != w[0] || !strings.Contains(e.Value, w[1]) || !strings.Contains(msg, "pod:pod-7") {
+			t.Errorf("item error %+v: want field %q and value with %q, in pod:pod-7", e, w[0], w[1])
+		}
+		for _, layout := range []string{"Z07:00", "2006-01-02", "Go struct", "time.Time"} {
+			if strings.Contains(msg, layout) {
+				t.Errorf("error text shows Go internals %q: %s", layout, msg)
+			}
+		}
+	}
+}
+
+// pagingServer answers every key listing with a page made by page(n), n
+// counting requests from 1.
+func pagingServer(t *testing.T, page func(n int) string) (*client.Client, *int) {
+	t.Helper()
+	n := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n++
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, page(n))
+	}))
+	t.Cleanup(srv.Close)
+	c, _ := client.New(client.Options{BaseURL: srv.URL, APIKey: hardeningKey})
+	return c, &n
+}
+
+// Finding 10: page tokens over 4 KiB, empty pages forever: each walk stops
+// with a clear error.
+func TestPagingBoundsStopHostileServers(t *testing.T) {
+	key := `{"api_key_id":"k%d","name":"n","created_at":"2026-01-02T03:04:05Z"}`
+	for _, tc := range []struct {
+		name  string
+		page  func(n int) string
+		want  error
+		calls int // at most
+	}{
+		{"huge token", func(n int) string {
+			return fmt.Sprintf(`{"next_page_token":"%s","api_keys":[`+key+`]}`, strings.Repeat("t", 5000), n)
+		}, client.ErrPageToken, 1},
+		{"empty pages forever", func(n int) string {
+			return fmt.Sprintf(`{"next_page_token":"t%d","api_keys":[]}`, n)
+		}, client.ErrPagination, client.MaxEmptyPages},
+	} {
+		c, calls := pagingServer(t, tc.page)
+		err := c.EachKey(context.Background(), client.PodScope("p"), client.ListOptions{}, func(client.KeyPage) error { return nil })
+		if !errors.Is(err, tc.want) || !client.IsPagingStop(err) || *calls > tc.calls {
+			t.Errorf("%s: err %v after %d requests; want %v within %d", tc.name, err, *calls, tc.want, tc.calls)
+		}
+	}
+}
+
+func TestPageGuardBoundsItemsAndText(t *testing.T) {
+	g := client.PageGuard{MaxItems: 10}
+	var err error
+	for i := 0; i < 20 && err == nil; i++ {
+		err = g.Page(1, 10, fmt.Sprint("t", i))
+	}
+	if !errors.Is(err, client.ErrListTooLarge) || g.Items() != 11 {
+		t.Errorf("items: %v after %d", err, g.Items())
+	}
+	g = client.PageGuard{MaxText: 1000}
+	err = nil
+	for i := 0; i < 20 && err == nil; i++ {
+		err = g.Page(1, 300, fmt.Sprint("t", i))
+	}
+	if !errors.Is(err, client.ErrListTooLarge) || g.Items() != 4 {
+		t.Errorf("text: %v after %d items", err, g.Items())
+	}
+	// A page of only items already seen counts as empty.
+	g = client.PageGuard{}
+	err = nil
+	pages := 0
+	for ; pages < 10 && err == nil; pages++ {
+		err = g.Page(0, 0, fmt.Sprint("t", pages))
+	}
+	if !errors.Is(err, client.ErrPagination) || pages != client.MaxEmptyPages {
+		t.Errorf("empty: %v after %d pages", err, pages)
+	}
+}
