@@ -29,7 +29,7 @@ const (
 )
 
 // ErrPagination is returned when a server's paging would loop forever.
-var ErrPagination = errors.New("pagination stopped: the server repeated a page token or sent too many pages")
+var ErrPagination = errors.New("pagination stopped: the server's pages would never end")
 
 // ErrListTooLarge is returned when a listing exceeds MaxItems or MaxText.
 var ErrListTooLarge = errors.New("listing stopped: the server sent more than amkeys will hold")

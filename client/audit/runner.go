@@ -158,16 +158,19 @@ func (r *runner) hold(items, text int) error {
 	r.mu.Lock()
 	r.items += items
 	r.text += text
-	over := r.items > orDefault(r.opts.Limits.MaxItems, client.MaxItems) ||
-		r.text > orDefault(r.opts.Limits.MaxText, client.MaxText)
-	r.mu.Unlock()
-	if over {
-		err := fmt.Errorf("%w (more than %d keys and pods, or %d MiB of their text, in one audit)", client.ErrListTooLarge,
-			orDefault(r.opts.Limits.MaxItems, client.MaxItems), orDefault(r.opts.Limits.MaxText, client.MaxText)>>20)
-		r.stop(err)
-		return err
+	maxItems, maxText := orDefault(r.opts.Limits.MaxItems, client.MaxItems), orDefault(r.opts.Limits.MaxText, client.MaxText)
+	var err error
+	switch {
+	case r.items > maxItems:
+		err = fmt.Errorf("%w (more than %d keys and pods in one audit)", client.ErrListTooLarge, maxItems)
+	case r.text > maxText:
+		err = fmt.Errorf("%w (more than %d MiB of key and pod names and ids in one audit)", client.ErrListTooLarge, maxText>>20)
 	}
-	return nil
+	r.mu.Unlock()
+	if err != nil {
+		r.stop(err)
+	}
+	return err
 }
 
 func orDefault(v, def int) int {
