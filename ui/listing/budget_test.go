@@ -2,7 +2,11 @@ package listing
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -126,4 +130,51 @@ func TestUnreadableItemsAreCounted(t *testing.T) {
 	if f := uitest.Plain(m.footer()); !strings.Contains(f, "2 rows could not be read") || m.Len() != 2 {
 		t.Errorf("footer %q, %d rows", f, m.Len())
 	}
+}
+
+// Finding 10: G on a server of fat pages grew the dashboard by 1.5 GB in
+// 30 s. Through the real client, the listing stops at its text bound.
+func TestEndOnFatPagesStopsInBoundedMemory(t *testing.T) {
+	name := strings.Repeat("n", 40<<10)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		tok := r.URL.Query().Get("page_token")
+		fmt.Fprintf(w, `{"next_page_token":"%sx","api_keys":[`, tok)
+		for i := range 95 {
+			if i > 0 {
+				fmt.Fprint(w, ",")
+			}
+			fmt.Fprintf(w, `{"api_key_id":"k%s-%d","name":"%s","created_at":"2026-01-02T03:04:05Z"}`, tok, i, name)
+		}
+		fmt.Fprint(w, "]}")
+	}))
+	defer srv.Close()
+	api, err := client.New(client.Options{BaseURL: srv.URL, APIKey: "am_test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := serverList(t, nil)
+	m.SetFetch(func(ctx context.Context, token string) (Page[row], error) {
+		p, err := api.ListKeys(ctx, client.PodScope("p"), client.ListOptions{PageToken: token})
+		out := Page[row]{Next: p.NextPageToken, Text: p.Text}
+		for _, k := range p.Keys {
+			out.Items = append(out.Items, row{k.ID + k.Name})
+		}
+		return out, err
+	})
+	runtime.GC()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	m = settle(m, m.Reload())
+	m.followEnd = true // G
+	m = settle(m, m.prefetch())
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+	if !errors.Is(m.failed, client.ErrListTooLarge) {
+		t.Fatalf("G on fat pages ended with %v after %d rows", m.failed, m.Len())
+	}
+	if after.HeapInuse > 300<<20 {
+		t.Errorf("heap in use %d MiB after G", after.HeapInuse>>20)
+	}
+	t.Logf("G on fat pages: %d rows, heap in use %d MiB, stop: %v", m.Len(), after.HeapInuse>>20, m.failed)
 }
