@@ -38,8 +38,9 @@ Exit codes:
   0  no findings of the --fail-on kinds (always 0 without --fail-on)
   1  findings of a --fail-on kind
   2  usage or configuration error
-  3  API or network failure: the audit is incomplete (the report still
-     lists what was found, and the pods that failed)
+  3  API or network failure, or the --timeout passed: the audit is
+     incomplete (the report is still written, with what was found, the
+     pods that failed and the keys that could not be read)
 
 Flags:
 `
@@ -52,6 +53,7 @@ type auditFlags struct {
 	failOn      string
 	concurrency int
 	demo        bool
+	timeout     time.Duration
 }
 
 // auditJob is a checked command line.
@@ -62,6 +64,7 @@ type auditJob struct {
 	failOn      []findingKind
 	concurrency int // 0 = from the settings
 	demo        bool
+	timeout     time.Duration // the whole run
 }
 
 // runAudit is `amkeys audit`: scan, write the report, map the outcome to
@@ -77,6 +80,7 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.StringVar(&f.output, "o", "", "short for --output")
 	fs.StringVar(&f.failOn, "fail-on", "", "exit 1 when any key is one of these `kinds`: stale, never, unrestricted (comma-separated)")
 	fs.IntVar(&f.concurrency, "concurrency", 0, fmt.Sprintf("requests in flight, 1 to %d (default: audit_concurrency from the config, %d)", audit.MaxConcurrency, audit.DefaultConcurrency))
+	fs.DurationVar(&f.timeout, "timeout", defaultTimeout, "stop the whole audit after this `duration` (e.g. 90s, 30m), report what was found and exit 3")
 	fs.BoolVar(&f.demo, "demo", false, "audit the built-in demo organization (in-process sandbox, no key needed)")
 	fs.Usage = func() {} // the flag package has printed the error; help is on request only
 	if err := fs.Parse(args); err != nil {
@@ -138,13 +142,13 @@ func (j auditJob) run(ctx context.Context, s config.Settings, stdout, stderr io.
 	}
 	defer api.CloseIdleConnections() // lets an in-process demo sandbox stop at once
 
+	ctx, cancel := context.WithTimeoutCause(ctx, j.timeout, fmt.Errorf("stopped: the audit ran for its --timeout of %v", j.timeout))
+	defer cancel()
 	scan := audit.Start(ctx, api, audit.Options{Concurrency: j.concurrency})
 	showProgress(scan, stderr)
 	res := scan.Result()
-	if res.ListErr != nil && len(res.Pods) == 0 && len(res.Keys) == 0 {
-		fmt.Fprintln(stderr, "amkeys audit: listing pods:", describe(res.ListErr))
-		return exitIncomplete
-	}
+	// The report is written whatever happened, even with nothing found:
+	// a script reading JSON gets a valid document with the errors in it.
 	rep := report.New(res, time.Now(), j.staleDays)
 	if err := j.write(rep, stdout); err != nil {
 		fmt.Fprintln(stderr, "amkeys audit:", err)
@@ -171,7 +175,10 @@ func (j auditJob) write(rep report.Report, stdout io.Writer) error {
 
 // reportIncomplete tells, on stderr, what the report is missing.
 func reportIncomplete(res *audit.Result, stderr io.Writer) {
-	if res.Cancelled {
+	switch {
+	case res.Stopped != nil:
+		fmt.Fprintln(stderr, "amkeys audit:", describe(res.Stopped)+"; the report is incomplete")
+	case res.Cancelled:
 		fmt.Fprintln(stderr, "amkeys audit: cancelled; the report is incomplete")
 	}
 	if res.ListErr != nil {
@@ -182,7 +189,23 @@ func reportIncomplete(res *audit.Result, stderr io.Writer) {
 		if !f.IsOrganization() {
 			what = "pod " + sanitize.Truncate(f.Pod.Name, 40) + " (" + sanitize.Truncate(f.Pod.ID, 40) + ")"
 		}
-		fmt.Fprintf(stderr, "amkeys audit: %s: %s\n", what, describe(f.Err))
+		kept := ""
+		if f.Kept > 0 {
+			kept = fmt.Sprintf(" (%d keys listed before it stopped are in the report)", f.Kept)
+		}
+		fmt.Fprintf(stderr, "amkeys audit: %s: %s%s\n", what, describe(f.Err), kept)
+	}
+	const maxUnreadable = 20
+	for i, u := range res.Unreadable {
+		if i == maxUnreadable {
+			fmt.Fprintf(stderr, "amkeys audit: and %d more items could not be read (see the report)\n", len(res.Unreadable)-i)
+			break
+		}
+		where := ""
+		if u.Pod.ID != "" {
+			where = "pod " + sanitize.Truncate(u.Pod.Name, 40) + " (" + sanitize.Truncate(u.Pod.ID, 40) + "): "
+		}
+		fmt.Fprintln(stderr, "amkeys audit: "+where+describe(u.ItemError))
 	}
 }
 
@@ -192,6 +215,8 @@ func describe(err error) string {
 	s := err.Error()
 	if e, ok := client.AsError(err); ok && e.Fix != "" {
 		s += " · fix: " + e.Fix
+	} else if ok && e.Hint() != "" {
+		s += " · hint: " + e.Hint()
 	}
 	return sanitize.Truncate(s, 300)
 }

@@ -56,8 +56,8 @@ func allKeyIDs(t *testing.T, srv *sandbox.Running) map[string]bool {
 		t.Fatal(err)
 	}
 	ids := map[string]bool{}
-	collect := func(podID string) {
-		err := api.EachKey(context.Background(), client.PodScope(podID), client.ListOptions{Limit: 100}, func(p client.KeyPage) error {
+	collect := func(scope client.Scope) {
+		err := api.EachKey(context.Background(), scope, client.ListOptions{Limit: 100}, func(p client.KeyPage) error {
 			for _, k := range p.Keys {
 				ids[k.ID] = true
 			}
@@ -67,10 +67,10 @@ func allKeyIDs(t *testing.T, srv *sandbox.Running) map[string]bool {
 			t.Fatal(err)
 		}
 	}
-	collect("")
+	collect(client.OrganizationScope())
 	err = api.EachPod(context.Background(), client.ListOptions{Limit: 100}, func(p client.PodPage) error {
 		for _, pod := range p.Pods {
-			collect(pod.ID)
+			collect(client.PodScope(pod.ID))
 		}
 		return nil
 	})
@@ -153,6 +153,8 @@ func TestAuditUsageErrors(t *testing.T) {
 		{"--fail-on", "stale,old"},
 		{"--concurrency", "-1"},
 		{"--concurrency", "65"},
+		{"--timeout", "0s"},
+		{"--timeout", "soon"},
 		{"--bogus"},
 		{"extra"},
 		{"--base-url", "ftp://example.invalid"},
@@ -173,7 +175,7 @@ func TestAuditHelpDocumentsExitCodes(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d", code)
 	}
-	for _, want := range []string{"Exit codes", "3  API or network failure", "-fail-on", "-concurrency", "-demo", "-api-key", "-stale", "-format", "-output"} {
+	for _, want := range []string{"Exit codes", "3  API or network failure, or the --timeout passed", "-timeout", "-fail-on", "-concurrency", "-demo", "-api-key", "-stale", "-format", "-output"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("help lacks %q", want)
 		}
@@ -189,7 +191,12 @@ func TestAuditNetworkFailureExits3(t *testing.T) {
 	ln.Close() // nothing listens there now
 	auditEnv(t, "http://"+addr, "am_test_key_0000000000")
 	code, out, errs := runCmd(t, "audit", "--format", "json")
-	if code != exitIncomplete || out != "" || !strings.Contains(errs, "listing pods") {
+	var doc struct {
+		ListError *string `json:"pod_list_error"`
+		Complete  bool    `json:"complete"`
+	}
+	if code != exitIncomplete || json.Unmarshal([]byte(out), &doc) != nil || doc.ListError == nil || doc.Complete ||
+		!strings.Contains(errs, "pod listing stopped") {
 		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errs)
 	}
 }

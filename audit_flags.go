@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/amkeys/amkeys/client/audit"
 	"github.com/amkeys/amkeys/ui/report"
@@ -11,6 +12,12 @@ import (
 
 // Bounds of --stale, the same as stale_days in the config file.
 const minStaleDays, maxStaleDays = 1, 3650
+
+// Bounds of --timeout: the whole audit, every pod and every wait.
+const (
+	defaultTimeout = 10 * time.Minute
+	maxTimeout     = 24 * time.Hour
+)
 
 // findingKind is one --fail-on kind.
 type findingKind struct {
@@ -43,6 +50,10 @@ func (f auditFlags) check() (auditJob, error) {
 		return job, fmt.Errorf("--concurrency must be from 1 to %d, got %d", audit.MaxConcurrency, f.concurrency)
 	}
 	job.concurrency = f.concurrency
+	if f.timeout < time.Second || f.timeout > maxTimeout {
+		return job, fmt.Errorf("--timeout must be from 1s to %v, got %v", maxTimeout, f.timeout)
+	}
+	job.timeout = f.timeout
 	return job, nil
 }
 

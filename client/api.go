@@ -30,16 +30,18 @@ func (o ListOptions) values(withAscending bool) url.Values {
 	return v
 }
 
+// The list bodies hold their items raw: each is decoded on its own, so
+// that one malformed item does not lose its page (see decodeItems).
 type podList struct {
-	Count         int    `json:"count"`
-	NextPageToken string `json:"next_page_token"`
-	Pods          []Pod  `json:"pods"`
+	Count         int             `json:"count"`
+	NextPageToken string          `json:"next_page_token"`
+	Pods          json.RawMessage `json:"pods"`
 }
 
 type keyList struct {
-	Count         int      `json:"count"`
-	NextPageToken string   `json:"next_page_token"`
-	Keys          []APIKey `json:"api_keys"`
+	Count         int             `json:"count"`
+	NextPageToken string          `json:"next_page_token"`
+	Keys          json.RawMessage `json:"api_keys"`
 }
 
 // createdKeyWire is the create answer: the key's fields plus the secret.
@@ -57,8 +59,19 @@ type createKeyBody struct {
 // Ascending.
 func (c *Client) ListPods(ctx context.Context, o ListOptions) (PodPage, error) {
 	var out podList
-	err := c.do(ctx, request{method: http.MethodGet, path: "/v0/pods", query: o.values(true)}, &out)
-	return PodPage{Pods: out.Pods, NextPageToken: out.NextPageToken}, err
+	if err := c.do(ctx, request{method: http.MethodGet, path: "/v0/pods", query: o.values(true)}, &out); err != nil {
+		return PodPage{}, err
+	}
+	return out.page(c.red), nil
+}
+
+func (l podList) page(red redactor) PodPage {
+	page := PodPage{NextPageToken: l.NextPageToken}
+	page.Pods, page.Unreadable = decodeItems[Pod](l.Pods, "pod", "pod_id", Scope{}, red, checkPodFields)
+	for i := range page.Pods {
+		page.Text += page.Pods[i].textSize()
+	}
+	return page
 }
 
 // GetPod returns one pod.
@@ -99,8 +112,19 @@ func (c *Client) ListKeys(ctx context.Context, scope Scope, o ListOptions) (KeyP
 		return KeyPage{}, err
 	}
 	var out keyList
-	err = c.do(ctx, request{method: http.MethodGet, path: path, query: o.values(scope.acceptsAscending())}, &out)
-	return KeyPage{Keys: out.Keys, NextPageToken: out.NextPageToken}, err
+	if err := c.do(ctx, request{method: http.MethodGet, path: path, query: o.values(scope.acceptsAscending())}, &out); err != nil {
+		return KeyPage{}, err
+	}
+	return out.page(scope, c.red), nil
+}
+
+func (l keyList) page(scope Scope, red redactor) KeyPage {
+	page := KeyPage{NextPageToken: l.NextPageToken}
+	page.Keys, page.Unreadable = decodeItems[APIKey](l.Keys, "key", "api_key_id", scope, red, checkKeyFields)
+	for i := range page.Keys {
+		page.Text += page.Keys[i].textSize()
+	}
+	return page
 }
 
 // CreateKey creates a key in a scope. An
@@ -110,6 +134,10 @@ func (c *Client) ListKeys(ctx context.Context, scope Scope, o ListOptions) (KeyP
 //
 // A failure whose outcome is unknown wraps ErrOutcomeUnknown; never retry
 // it blindly, list the keys and look instead.
+//
+// An answer whose secret is not shaped like a key (see ValidSecret) returns
+// the created key AND an *InvalidSecretError wrapping ErrInvalidSecret: the
+// key exists, but its "secret" must not be shown plainly or copied.
 func (c *Client) CreateKey(ctx context.Context, scope Scope, name string, perms Permissions) (CreatedAPIKey, error) {
 	path, err := scope.keysPath()
 	if err != nil {
@@ -127,7 +155,11 @@ func (c *Client) CreateKey(ctx context.Context, scope Scope, name string, perms 
 	if err := c.do(ctx, request{method: http.MethodPost, path: path, body: body}, &out); err != nil {
 		return CreatedAPIKey{}, err
 	}
-	return CreatedAPIKey(out), nil
+	created := CreatedAPIKey(out)
+	if err := ValidSecret(created.Secret); err != nil {
+		return created, &InvalidSecretError{Key: created, Reason: err}
+	}
+	return created, nil
 }
 
 // DeleteKey deletes a key of a scope.

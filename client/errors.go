@@ -41,6 +41,17 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
+// Hint is advice for a refusal without an error code. The AgentMail API
+// always sends one; a bare 401 or 403 ({"message":"Forbidden"}) comes from
+// a gateway or proxy in front of it, usually because of the wrong key or
+// base URL. "" when there is nothing to add.
+func (e *Error) Hint() string {
+	if e.ErrCode != "" || (e.Status != http.StatusUnauthorized && e.Status != http.StatusForbidden) {
+		return ""
+	}
+	return "the answer has no AgentMail error code, so a gateway or proxy may have sent it: check the API key and the base URL"
+}
+
 // Code returns the machine-readable error code, such as "not_found".
 func (e *Error) Code() string { return e.ErrCode }
 
@@ -113,6 +124,3 @@ var ErrInsecureTransport = errors.New("refusing to send the API key over plain h
 
 // ErrBodyTooLarge is returned when a response exceeds the size limit.
 var ErrBodyTooLarge = errors.New("response body exceeds the size limit")
-
-// ErrPagination is returned when a server's paging would loop forever.
-var ErrPagination = errors.New("pagination stopped: the server repeated a page token or sent too many pages")

@@ -13,6 +13,7 @@ var pageSeeds = []string{
 	`{"count":1,"limit":10,"pods":[{"pod_id":"p","name":"n","created_at":"2024-01-15T09:30:00Z","updated_at":"2024-01-15T09:30:00Z","client_id":"c"}]}`,
 	`{"api_keys":[{"permissions":{"inbox_read":"yes"}}]}`,
 	`{"api_keys":[{"created_at":"not a time"}]}`,
+	`{"api_keys":[{"api_key_id":"a","used_at":"2026-01-02T03:04:05"},{"api_key_id":"b","used_at":""},{"api_key_id":"c","used_at":1767225600},{"api_key_id":"d","permissions":{"pod_read":"true"}},{"api_key_id":"e","permissions":["pod_read"]},{"api_key_id":"f"}]}`,
 	`<html>502</html>`,
 	``,
 	`null`,
@@ -28,8 +29,9 @@ func FuzzDecodePage(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var keys keyList
-		if err := decodeBody(body, &keys); err == nil {
-			for _, k := range keys.Keys {
+		if err := decodeBody(body, &keys, redactor{}); err == nil {
+			page := keys.page(PodScope("p"), redactor{})
+			for _, k := range page.Keys {
 				data, err := json.Marshal(k.Permissions)
 				if err != nil {
 					t.Fatalf("re-encoding %v: %v", k.Permissions, err)
@@ -40,11 +42,19 @@ func FuzzDecodePage(f *testing.F) {
 				}
 				_ = k.Permissions.Summary()
 			}
+			for _, e := range page.Unreadable {
+				msg := e.Error()
+				if e.Problem == "" || len(e.Value) > itemValueMax+len("…") || strings.Contains(msg, "07:00") {
+					t.Fatalf("unclear item error: %q", msg)
+				}
+			}
 		} else if !strings.Contains(err.Error(), "not the expected JSON") {
 			t.Fatalf("unclear error: %v", err)
 		}
 		var pods podList
-		_ = decodeBody(body, &pods)
+		if decodeBody(body, &pods, redactor{}) == nil {
+			_ = pods.page(redactor{})
+		}
 	})
 }
 
@@ -67,7 +77,7 @@ func FuzzDecodeError(f *testing.F) {
 		f.Add(502, []byte(s))
 	}
 	f.Fuzz(func(t *testing.T, status int, body []byte) {
-		e := decodeError(status, body)
+		e := decodeError(status, body, redactor{})
 		if e == nil || e.Status != status {
 			t.Fatalf("decodeError(%d) = %#v", status, e)
 		}

@@ -47,13 +47,21 @@ type CreatedAPIKey struct {
 }
 
 // PodPage is one page of pods. NextPageToken is empty on the last page.
+// Unreadable lists the pods that could not be decoded (their neighbours
+// are in Pods); Text is the bytes of text Pods hold, for memory bounds.
 type PodPage struct {
 	Pods          []Pod
 	NextPageToken string
+	Unreadable    []ItemError
+	Text          int
 }
 
 // KeyPage is one page of API keys. NextPageToken is empty on the last page.
+// Unreadable lists the keys that could not be decoded (their neighbours
+// are in Keys); Text is the bytes of text Keys hold, for memory bounds.
 type KeyPage struct {
 	Keys          []APIKey
 	NextPageToken string
+	Unreadable    []ItemError
+	Text          int
 }

@@ -52,6 +52,7 @@ type Options struct {
 type Client struct {
 	base    *url.URL
 	key     string
+	red     redactor
 	opts    Options
 	http    *http.Client
 	agent   string
@@ -89,7 +90,7 @@ func New(opts Options) (*Client, error) {
 	if opts.Sleep == nil {
 		opts.Sleep = sleepContext
 	}
-	c := &Client{base: base, key: opts.APIKey, opts: opts, agent: "amkeys/" + Version, backoff: opts.Backoff}
+	c := &Client{base: base, key: opts.APIKey, red: redactor{opts.APIKey}, opts: opts, agent: "amkeys/" + Version, backoff: opts.Backoff}
 	hc := opts.HTTPClient
 	if hc == nil {
 		hc = &http.Client{Transport: http.DefaultTransport}
@@ -169,7 +170,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 			if out == nil || len(body) == 0 {
 				return nil
 			}
-			err = decodeBody(body, out)
+			err = decodeBody(body, out, c.red)
 			if err != nil && r.method == http.MethodPost {
 				// A 2xx that cannot be read may come from a proxy, or from
 				// a create whose answer (and secret) was mangled.
@@ -178,7 +179,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 			return err
 		}
 		if err == nil {
-			err = decodeError(status, body)
+			err = decodeError(status, body, c.red)
 		}
 		lastErr = err
 		if ctx.Err() != nil {
@@ -247,11 +248,9 @@ func (c *Client) attempt(ctx context.Context, r request) ([]byte, int, http.Head
 		return nil, resp.StatusCode, resp.Header, fmt.Errorf("%s %s: %w (%d MiB)", r.method, r.path, ErrBodyTooLarge, c.opts.MaxBody>>20)
 	}
 	// A proxy's error page may echo the request's headers: our own key
-	// must not travel on into an error message and onto the screen.
-	if c.key != "" && bytes.Contains(data, []byte(c.key)) {
-		data = bytes.ReplaceAll(data, []byte(c.key), []byte("[redacted]"))
-	}
-	return data, resp.StatusCode, resp.Header, nil
+	// must not travel on into an error message and onto the screen. This
+	// catches it raw; errors are redacted again after decoding.
+	return c.red.bytes(data), resp.StatusCode, resp.Header, nil
 }
 
 // TransportError is a failure to get an answer: connection refused or

@@ -2,16 +2,48 @@ package audit
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"sync"
 	"time"
 )
 
+// ErrWaitBudget stops a scan whose server asked it to wait (429, 503) for
+// longer in total than the scan's budget allows.
+var ErrWaitBudget = errors.New("stopped: the server kept asking amkeys to wait (rate limited)")
+
 // Gate holds every worker of a scan back until the server's Retry-After has
 // passed. It is shared: one 429 pauses all requests that have not started.
+// It also adds up how long it has been closed: past a budget, it stays
+// shut and every Wait fails with ErrWaitBudget.
 type Gate struct {
-	mu    sync.Mutex
-	until time.Time
+	mu     sync.Mutex
+	until  time.Time
+	waited time.Duration // closed time since SetBudget, overlaps counted once
+	budget time.Duration // 0 = none
+}
+
+// SetBudget starts counting closed time afresh, against budget (0: none).
+func (g *Gate) SetBudget(budget time.Duration) {
+	g.mu.Lock()
+	g.waited, g.budget = 0, budget
+	g.mu.Unlock()
+}
+
+// Exhausted returns ErrWaitBudget (wrapped with the figures) once the gate
+// has been closed for longer than its budget, else nil.
+func (g *Gate) Exhausted() error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.exhausted()
+}
+
+func (g *Gate) exhausted() error {
+	if g.budget > 0 && g.waited > g.budget {
+		return fmt.Errorf("%w: more than %v of waiting in all", ErrWaitBudget, g.budget)
+	}
+	return nil
 }
 
 // NewGate returns an open gate.
@@ -30,9 +62,15 @@ func (g *Gate) Pause(d time.Duration) {
 	if d <= 0 {
 		return
 	}
-	until := time.Now().Add(d)
+	now := time.Now()
+	until := now.Add(d)
 	g.mu.Lock()
 	if until.After(g.until) {
+		from := g.until
+		if from.Before(now) {
+			from = now
+		}
+		g.waited += until.Sub(from)
 		g.until = until
 	}
 	g.mu.Unlock()
@@ -45,9 +83,13 @@ func (g *Gate) Until() time.Time {
 	return g.until
 }
 
-// Wait returns when the gate is open, or with ctx's error.
+// Wait returns when the gate is open, or with ctx's error, or with
+// ErrWaitBudget once the budget is spent.
 func (g *Gate) Wait(ctx context.Context) error {
 	for {
+		if err := g.Exhausted(); err != nil {
+			return err
+		}
 		d := time.Until(g.Until())
 		if d <= 0 {
 			return ctx.Err()

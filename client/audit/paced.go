@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -35,6 +36,18 @@ func NewClient(opts client.Options) (*PacedClient, error) {
 			next(wait, status)
 		}
 	}
+	// The client's own waits between retries end at once when the scan's
+	// wait budget is spent (the pause that spent it was just observed).
+	sleep := opts.Sleep
+	opts.Sleep = func(ctx context.Context, d time.Duration) error {
+		if err := g.Exhausted(); err != nil {
+			return err
+		}
+		if sleep != nil {
+			return sleep(ctx, d)
+		}
+		return sleepContext(ctx, d)
+	}
 	if opts.HTTPClient == nil {
 		t := http.DefaultTransport.(*http.Transport).Clone()
 		t.MaxIdleConnsPerHost = MaxConcurrency
@@ -54,3 +67,14 @@ func (p *PacedClient) CloseIdleConnections() { p.http.CloseIdleConnections() }
 
 // Gate is the gate the client's retries report to.
 func (p *PacedClient) Gate() *Gate { return p.gate }
+
+func sleepContext(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

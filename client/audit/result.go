@@ -30,11 +30,22 @@ type PodInfo struct {
 	Scanned bool // its keys were listed completely
 }
 
-// Failure is a pod whose keys could not be listed. A zero Pod.ID stands
-// for the organization keys.
+// Failure is a pod whose keys could not be listed, or not completely. A
+// zero Pod.ID stands for the organization keys. Kept is how many of its
+// keys were listed before a paging stop (a repeated page, too many items);
+// they are in the result. Other failures keep none.
 type Failure struct {
+	Pod  client.Pod
+	Err  error
+	Kept int
+}
+
+// Unreadable is a listed key (or pod) the client could not decode; its
+// neighbours are in the result. Pod is the pod whose listing held it (zero
+// for the organization keys and for the pod listing itself).
+type Unreadable struct {
 	Pod client.Pod
-	Err error
+	client.ItemError
 }
 
 // IsOrganization reports whether the failure is the organization keys'.
@@ -55,6 +66,12 @@ type Result struct {
 	// failing page are missing. A retry resumes the listing there.
 	ListErr   error
 	Cancelled bool
+	// Stopped says why the whole scan ended early: the --timeout passed
+	// (the caller's context cause), the rate-limit wait budget ran out, or
+	// the scan held as much as it may. Nil after a plain cancel.
+	Stopped error
+	// Unreadable are keys and pods that could not be decoded.
+	Unreadable []Unreadable
 
 	resumeToken string // page token of the pod page that failed
 	resumable   bool   // the listing can go on from resumeToken
@@ -62,7 +79,7 @@ type Result struct {
 
 // Complete reports whether every pod (and the listing) succeeded.
 func (r *Result) Complete() bool {
-	return len(r.Failed) == 0 && r.ListErr == nil && !r.Cancelled
+	return len(r.Failed) == 0 && r.ListErr == nil && !r.Cancelled && r.Stopped == nil && len(r.Unreadable) == 0
 }
 
 // CanRetry reports whether Retry has anything to do.

@@ -2,6 +2,8 @@ package audit
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"sync"
 	"time"
@@ -20,7 +22,8 @@ type runner struct {
 	api   Lister
 	opts  Options
 	scan  *Scan
-	slots chan struct{} // one token per request in flight
+	slots chan struct{}           // one token per request in flight
+	stop  context.CancelCauseFunc // ends the whole scan, saying why
 
 	mu        sync.Mutex
 	pods      []PodInfo
@@ -31,6 +34,9 @@ type runner struct {
 	failed    []Failure
 	notes     []string
 	orgListed bool
+	bad       []Unreadable
+	items     int // keys and pods held, against opts.Limits.MaxItems
+	text      int // their text, against opts.Limits.MaxText
 }
 
 func newRunner(api Lister, opts Options, s *Scan, prev *Result) *runner {
@@ -51,6 +57,11 @@ func (r *runner) adopt(prev *Result) {
 	r.podKeys = append([]Key(nil), prev.Keys...)
 	r.notes = append([]string(nil), prev.Notes...)
 	r.orgListed = prev.OrgKeys
+	for _, u := range prev.Unreadable {
+		if u.Kind == "pod" {
+			r.bad = append(r.bad, u) // pod pages are not listed again
+		}
+	}
 	scanned := 0
 	for _, p := range prev.Pods {
 		if p.Scanned {
@@ -106,7 +117,7 @@ func (r *runner) run(ctx context.Context, prev *Result) *Result {
 // listPods walks the pod pages from token, handing each pod to the workers
 // as soon as its page arrives. A failure is kept in res with where to resume.
 func (r *runner) listPods(ctx context.Context, token string, send func(job) bool, res *Result) {
-	var guard client.PageGuard
+	guard := r.opts.Limits
 	for {
 		var page client.PodPage
 		err := r.call(ctx, func(ctx context.Context) (err error) {
@@ -120,21 +131,65 @@ func (r *runner) listPods(ctx context.Context, token string, send func(job) bool
 			return
 		}
 		fresh := r.addPods(page.Pods)
+		r.unreadable(client.Pod{}, page.Unreadable)
+		if err := r.hold(len(fresh)+len(page.Unreadable), page.Text); err != nil {
+			return
+		}
 		for _, p := range fresh {
 			if !send(job{pod: p}) {
 				return
 			}
 		}
+		if err := guard.Page(len(fresh)+len(page.Unreadable), page.Text, page.NextPageToken); err != nil {
+			res.ListErr = err // a looping listing cannot be resumed
+			return
+		}
 		if page.NextPageToken == "" {
 			r.scan.update(func(p *Progress) { p.ListingDone = true })
 			return
 		}
-		if err := guard.Next(page.NextPageToken); err != nil {
-			res.ListErr = err // a looping listing cannot be resumed
-			return
-		}
 		token = page.NextPageToken
 	}
+}
+
+// hold counts what the scan keeps against its bounds; past them it stops
+// the whole scan, saying why.
+func (r *runner) hold(items, text int) error {
+	r.mu.Lock()
+	r.items += items
+	r.text += text
+	maxItems, maxText := orDefault(r.opts.Limits.MaxItems, client.MaxItems), orDefault(r.opts.Limits.MaxText, client.MaxText)
+	var err error
+	switch {
+	case r.items > maxItems:
+		err = fmt.Errorf("%w (more than %d keys and pods in one audit)", client.ErrListTooLarge, maxItems)
+	case r.text > maxText:
+		err = fmt.Errorf("%w (more than %d MiB of key and pod names and ids in one audit)", client.ErrListTooLarge, maxText>>20)
+	}
+	r.mu.Unlock()
+	if err != nil {
+		r.stop(err)
+	}
+	return err
+}
+
+func orDefault(v, def int) int {
+	if v <= 0 {
+		return def
+	}
+	return v
+}
+
+// unreadable records items the client could not decode.
+func (r *runner) unreadable(pod client.Pod, items []client.ItemError) {
+	if len(items) == 0 {
+		return
+	}
+	r.mu.Lock()
+	for _, e := range items {
+		r.bad = append(r.bad, Unreadable{Pod: pod, ItemError: e})
+	}
+	r.mu.Unlock()
 }
 
 // addPods records listed pods and returns those not seen before.
@@ -155,7 +210,9 @@ func (r *runner) addPods(pods []client.Pod) []client.Pod {
 }
 
 // listKeys lists every page of one job's keys and records them, or the
-// failure. A failed pod contributes no keys at all.
+// failure. A pod whose listing fails contributes no keys, except when
+// paging was stopped (a repeated page, too much): then what was fetched is
+// kept and the pod is reported as incomplete.
 func (r *runner) listKeys(ctx context.Context, j job) {
 	if ctx.Err() != nil {
 		return
@@ -165,7 +222,8 @@ func (r *runner) listKeys(ctx context.Context, j job) {
 		scope = client.OrganizationScope()
 	}
 	var keys []client.APIKey
-	var guard client.PageGuard
+	seen := map[string]struct{}{}
+	guard := r.opts.Limits
 	token := ""
 	for {
 		var page client.KeyPage
@@ -173,15 +231,31 @@ func (r *runner) listKeys(ctx context.Context, j job) {
 			page, err = r.api.ListKeys(ctx, scope, client.ListOptions{Limit: r.opts.PageSize, PageToken: token})
 			return err
 		})
-		if err == nil && page.NextPageToken != "" {
-			err = guard.Next(page.NextPageToken)
-		}
 		if err != nil {
 			r.fail(ctx, j, err, len(keys))
 			return
 		}
-		keys = append(keys, page.Keys...)
-		r.scan.update(func(p *Progress) { p.KeysFound += len(page.Keys) })
+		fresh, text := 0, 0
+		for i := range page.Keys {
+			k := &page.Keys[i]
+			if _, dup := seen[k.ID]; dup {
+				continue // a server repeating a page under a new token
+			}
+			seen[k.ID] = struct{}{}
+			keys = append(keys, *k)
+			fresh++
+			text += len(k.ID) + len(k.Name) + len(k.Prefix) + len(k.InboxID)
+		}
+		r.unreadable(j.pod, page.Unreadable)
+		r.scan.update(func(p *Progress) { p.KeysFound += fresh })
+		if err := r.hold(fresh+len(page.Unreadable), text); err != nil {
+			r.partial(j, keys, err)
+			return
+		}
+		if err := guard.Page(fresh+len(page.Unreadable), text, page.NextPageToken); err != nil {
+			r.partial(j, keys, err)
+			return
+		}
 		if page.NextPageToken == "" {
 			break
 		}
@@ -190,12 +264,28 @@ func (r *runner) listKeys(ctx context.Context, j job) {
 	r.commit(j, keys)
 }
 
+// partial keeps the keys of a listing whose paging was stopped and reports
+// the pod as incomplete, with the reason.
+func (r *runner) partial(j job, keys []client.APIKey, err error) {
+	r.commit(j, keys)
+	r.mu.Lock()
+	r.failed = append(r.failed, Failure{Pod: j.pod, Err: err, Kept: len(keys)})
+	if i, ok := r.podIndex[j.pod.ID]; ok && !j.org {
+		r.pods[i].Scanned = false
+	}
+	r.mu.Unlock()
+	r.scan.update(func(p *Progress) { p.Errors++ })
+}
+
 // call runs one request when the gate is open and a slot is free. A request
 // still rate limited after the client's retries pauses the whole pool and
 // is tried again.
 func (r *runner) call(ctx context.Context, request func(context.Context) error) error {
 	for attempt := 0; ; {
 		if err := r.opts.Gate.Wait(ctx); err != nil {
+			if errors.Is(err, ErrWaitBudget) {
+				r.stop(err)
+			}
 			return err
 		}
 		select {
@@ -211,6 +301,10 @@ func (r *runner) call(ctx context.Context, request func(context.Context) error) 
 		err := request(ctx)
 		<-r.slots
 		r.scan.update(func(p *Progress) { p.InFlight-- })
+		if budget := r.opts.Gate.Exhausted(); budget != nil {
+			r.stop(budget) // the server keeps us waiting: give up on the whole scan
+			return budget
+		}
 		if err == nil || !isRateLimited(err) || attempt >= rateLimitRetries || ctx.Err() != nil {
 			return err
 		}
@@ -289,31 +383,33 @@ func (r *runner) commit(j job, keys []client.APIKey) {
 
 // result assembles the findings: pod keys, then organization keys not
 // already listed under a pod (a pod-scoped caller's /v0/api-keys lists its
-// own pod's keys), stalest first.
+// own pod's keys), each key once by id, stalest first.
 func (r *runner) result(ctx context.Context, res *Result) *Result {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	res.Cancelled = ctx.Err() != nil
-	res.Failed, res.Notes, res.OrgKeys = r.failed, r.notes, r.orgListed
+	if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
+		res.Stopped = cause
+	}
+	res.Failed, res.Notes, res.OrgKeys, res.Unreadable = r.failed, r.notes, r.orgListed, r.bad
 	for _, p := range r.pods {
 		if !r.gone[p.ID] {
 			res.Pods = append(res.Pods, p)
 		}
 	}
-	seen := make(map[string]bool, len(r.orgKeys))
-	for _, k := range r.orgKeys {
-		seen[k.ID] = false
-	}
+	seen := make(map[string]struct{}, len(r.podKeys)+len(r.orgKeys))
+	keys := make([]Key, 0, len(r.podKeys)+len(r.orgKeys))
 	for _, k := range r.podKeys {
-		if _, ok := seen[k.ID]; ok {
-			seen[k.ID] = true
+		if _, dup := seen[k.ID]; !dup {
+			seen[k.ID] = struct{}{}
+			keys = append(keys, k)
 		}
 	}
-	keys := r.podKeys
 	for _, k := range r.orgKeys {
-		if seen[k.ID] {
+		if _, dup := seen[k.ID]; dup {
 			continue
 		}
+		seen[k.ID] = struct{}{}
 		if i, ok := r.podIndex[k.PodID]; ok && k.PodID != "" {
 			k.PodName = r.pods[i].Name
 		}

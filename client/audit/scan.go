@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/amkeys/amkeys/client"
 )
 
 // Limits of a scan.
@@ -16,6 +18,9 @@ const (
 	// rateLimitRetries is how often a request still rate limited after the
 	// client's own retries is tried again, after a pause of the whole pool.
 	rateLimitRetries = 3
+	// DefaultMaxWait bounds the time a scan spends paused by 429s and 503s
+	// in all (Retry-After of many pods, or one far in the future).
+	DefaultMaxWait = 5 * time.Minute
 )
 
 // Options tune a scan; the zero value is the default.
@@ -23,6 +28,11 @@ type Options struct {
 	Concurrency int   // requests in flight; 0 = DefaultConcurrency
 	PageSize    int   // 0 = PageSize
 	Gate        *Gate // nil: the API's own (see Paced), else a new one
+	// MaxWait is the scan's budget of rate-limit pauses; 0 = DefaultMaxWait.
+	MaxWait time.Duration
+	// Bounds of what one scan holds, over all listings together, and of
+	// each listing's paging; zero fields are client's defaults.
+	Limits client.PageGuard
 }
 
 func (o Options) withDefaults(api Lister) Options {
@@ -30,6 +40,9 @@ func (o Options) withDefaults(api Lister) Options {
 		o.Concurrency = DefaultConcurrency
 	}
 	o.Concurrency = min(o.Concurrency, MaxConcurrency)
+	if o.MaxWait <= 0 {
+		o.MaxWait = DefaultMaxWait
+	}
 	if o.PageSize <= 0 || o.PageSize > PageSize {
 		o.PageSize = PageSize
 	}
@@ -86,12 +99,14 @@ func Run(ctx context.Context, api Lister, opts Options) *Result {
 
 func start(ctx context.Context, api Lister, opts Options, prev *Result) *Scan {
 	opts = opts.withDefaults(api)
-	ctx, cancel := context.WithCancel(ctx)
-	s := &Scan{cancel: cancel, gate: opts.Gate, updates: make(chan struct{}, 1), done: make(chan struct{})}
+	opts.Gate.SetBudget(opts.MaxWait)
+	ctx, cancel := context.WithCancelCause(ctx)
+	s := &Scan{cancel: func() { cancel(nil) }, gate: opts.Gate, updates: make(chan struct{}, 1), done: make(chan struct{})}
 	r := newRunner(api, opts, s, prev)
+	r.stop = cancel
 	go func() {
 		defer close(s.done)
-		defer cancel()
+		defer cancel(nil)
 		res := r.run(ctx, prev)
 		s.mu.Lock()
 		s.result = res

@@ -195,3 +195,40 @@ func TestGoldenFormWithServerRefusal(t *testing.T) {
 	run(t, m, press(m, "y"))
 	uitest.Golden(t, "form-refused", m.View())
 }
+
+// Finding 4: a create answered with an escape sequence as the secret still
+// made a key; the form moves on to the secret screen, which says the
+// secret is invalid and shows no escape sequence.
+func TestCreatedKeyWithAnInvalidSecretIsShownInert(t *testing.T) {
+	hostile := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"api_key_id":"k9","prefix":"am_Zz","name":"sender","created_at":"2026-01-02T03:04:05Z",` +
+			`"api_key":"\u001b]52;c;ZXZpbA==\u0007\u001b[2J"}`))
+	}))
+	t.Cleanup(hostile.Close)
+	m, _ := formOn(t, hostile.URL, "am_testkey", acme)
+	fill(m, "sender")
+	press(m, "ctrl+s")
+	var screen common.Screen
+	created := false
+	for _, msg := range run(t, m, press(m, "y")) {
+		switch msg := msg.(type) {
+		case common.ReplaceMsg:
+			screen = msg.Screen
+		case createkey.CreatedMsg:
+			created = msg.Key.ID == "k9"
+		}
+	}
+	if screen == nil || !created {
+		t.Fatalf("no secret screen (%v) or no CreatedMsg (%v) for a key that exists", screen, created)
+	}
+	screen.SetSize(100, 25)
+	screen.Update(uitest.Key("v"))
+	v := screen.View()
+	if strings.Contains(v, "\x07") || strings.Contains(v, "\x1b]") || strings.Contains(v, "\x1b[2J") {
+		t.Fatalf("the invalid secret reached the terminal raw: %q", v)
+	}
+	if p := uitest.Plain(v); !strings.Contains(p, "invalid key") || !strings.Contains(p, "␛]52") {
+		t.Errorf("the screen does not show the secret as invalid, inert text:\n%s", p)
+	}
+}

@@ -160,7 +160,13 @@ func (m *Model) onCreated(msg createdMsg) tea.Cmd {
 	}
 	m.pending, m.quitWarned, m.info = 0, false, ""
 	err := msg.err
+	var invalid *client.InvalidSecretError
 	switch {
+	case errors.As(err, &invalid):
+		// The key exists; the secret screen says its secret is not a key
+		// and refuses to copy it.
+		msg.key = invalid.Key
+		fallthrough
 	case err == nil:
 		pub := msg.key.APIKey
 		podID := m.pod.ID

@@ -97,7 +97,7 @@ var columns = []table.Column{
 // New makes the screen for pod.
 func New(c *common.Common, pod client.Pod) *Model {
 	api, podID, pageSize := c.API, pod.ID, c.Settings.PageSize
-	fetch := func(ctx context.Context, token string) ([]client.APIKey, string, error) {
+	fetch := func(ctx context.Context, token string) (listing.Page[client.APIKey], error) {
 		page, err := api.ListKeys(ctx, client.PodScope(podID), client.ListOptions{Limit: pageSize, PageToken: token})
 		// All keys of a page share the screen's pod id string, so 100,000
 		// keys do not carry 100,000 copies of it.
@@ -106,7 +106,7 @@ func New(c *common.Common, pod client.Pod) *Model {
 				page.Keys[i].PodID = podID
 			}
 		}
-		return page.Keys, page.NextPageToken, err
+		return listing.Page[client.APIKey]{Items: page.Keys, Next: page.NextPageToken, Unreadable: len(page.Unreadable), Text: page.Text}, err
 	}
 	m := &Model{c: c, pod: pod, KeyMap: DefaultKeyMap(), now: c.Now()}
 	m.KeyMap.New.SetEnabled(!c.Settings.ReadOnly)
@@ -117,6 +117,7 @@ func New(c *common.Common, pod client.Pod) *Model {
 		Columns: columns,
 		Fetch:   fetch,
 		Search:  searchKey,
+		ID:      func(k *client.APIKey) string { return k.ID },
 	})
 	return m
 }
@@ -151,6 +152,9 @@ func (m *Model) Status() string {
 	s := plural(m.list.Len(), "key") + " loaded"
 	if m.list.Complete() {
 		s = plural(m.list.Len(), "key")
+	}
+	if n := m.list.Unreadable(); n > 0 {
+		s += " · " + plural(n, "key") + " could not be read"
 	}
 	return s
 }

@@ -27,16 +27,28 @@ import (
 
 // Fetch loads one page. It runs in a command's goroutine and must only use
 // the values it was given.
-type Fetch[T any] func(ctx context.Context, pageToken string) (items []T, next string, err error)
+type Fetch[T any] func(ctx context.Context, pageToken string) (Page[T], error)
+
+// Page is one loaded page: its items, the next token ("" on the last), how
+// many of its items could not be read, and the bytes of text Items hold
+// (for the listing's memory bound).
+type Page[T any] struct {
+	Items      []T
+	Next       string
+	Unreadable int
+	Text       int
+}
 
 // PageMsg carries one loaded page to the listing that asked for it.
 type PageMsg[T any] struct {
-	Owner string // which listing (e.g. "keys/<pod id>")
-	Gen   int    // which load of it; a refresh or re-sort starts a new one
-	Token string // the page token that was requested
-	Items []T
-	Next  string
-	Err   error
+	Owner      string // which listing (e.g. "keys/<pod id>")
+	Gen        int    // which load of it; a refresh or re-sort starts a new one
+	Token      string // the page token that was requested
+	Items      []T
+	Next       string
+	Unreadable int
+	Text       int
+	Err        error
 }
 
 // KeyMap holds the listing's own bindings.
@@ -61,6 +73,9 @@ type Config[T any] struct {
 	Fetch   Fetch[T]
 	// Search returns the fields the filter looks in (name, id, ...).
 	Search func(item *T) SearchFields
+	// ID identifies an item: a row whose id is already listed is dropped
+	// (a server repeating a page). Nil: no de-duplication.
+	ID func(item *T) string
 }
 
 // SearchFields are the texts of one row that the filter searches.
@@ -74,9 +89,10 @@ type Model[T any] struct {
 	Table  table.Model
 
 	items []T
-	sigs  []match.Signature // per item: which characters its fields hold
-	order []int32           // every item, in sort order
-	view  []int32           // the items shown: order, filtered
+	ids   map[string]struct{} // ids of items, when cfg.ID is set
+	sigs  []match.Signature   // per item: which characters its fields hold
+	order []int32             // every item, in sort order
+	view  []int32             // the items shown: order, filtered
 
 	less  func(a, b *T) bool // nil = the server's order
 	keep  func(a *T) bool    // quick filter; nil = all
@@ -93,8 +109,13 @@ type Model[T any] struct {
 	followEnd bool
 	failed    error
 	guard     client.PageGuard
-	spin      spinner.Model
-	spinning  bool // a chain of spinner ticks is running
+	// idle: the last page brought no new row, so no page is fetched
+	// again until the user moves (or asked for everything): an endless
+	// run of empty pages costs one request per key press, not a flood.
+	idle       bool
+	unreadable int // items of loaded pages that could not be read
+	spin       spinner.Model
+	spinning   bool // a chain of spinner ticks is running
 }
 
 // New makes a listing; call Reload (or Init) to start loading.
@@ -117,8 +138,9 @@ func New[T any](c *common.Common, cfg Config[T]) Model[T] {
 // Reload drops what is loaded and starts again from the first page.
 func (m *Model[T]) Reload() tea.Cmd {
 	m.gen = m.c.NextRequestID()
-	m.items, m.sigs, m.order, m.view = nil, nil, nil, nil
+	m.items, m.sigs, m.order, m.view, m.ids = nil, nil, nil, nil, nil
 	m.next, m.complete, m.failed, m.followEnd = "", false, nil, false
+	m.idle, m.unreadable = false, 0
 	m.guard = client.PageGuard{}
 	m.Table.SetRows(0)
 	m.Table.SetCursor(0)
@@ -131,8 +153,8 @@ func (m *Model[T]) load(token string) tea.Cmd {
 	get := func() tea.Msg {
 		rctx, cancel := context.WithTimeout(ctx, common.RequestTimeout)
 		defer cancel()
-		items, next, err := fetch(rctx, token)
-		return PageMsg[T]{Owner: owner, Gen: gen, Token: token, Items: items, Next: next, Err: err}
+		p, err := fetch(rctx, token)
+		return PageMsg[T]{Owner: owner, Gen: gen, Token: token, Items: p.Items, Next: p.Next, Unreadable: p.Unreadable, Text: p.Text, Err: err}
 	}
 	if m.spinning {
 		return get
@@ -155,6 +177,9 @@ func (m Model[T]) Filtering() bool { return m.filtering }
 
 // Query is the current filter text.
 func (m Model[T]) Query() string { return m.query.String() }
+
+// Unreadable is how many items of the loaded pages could not be read.
+func (m Model[T]) Unreadable() int { return m.unreadable }
 
 // Len is the number of loaded items; Shown the number passing the filters.
 func (m Model[T]) Len() int { return len(m.items) }
@@ -201,12 +226,16 @@ func (m *Model[T]) Remove(drop func(*T) bool) int {
 	removed := 0
 	for i := range m.items {
 		if drop(&m.items[i]) {
+			if m.ids != nil {
+				delete(m.ids, m.cfg.ID(&m.items[i]))
+			}
 			removed++
 			continue
 		}
 		kept = append(kept, m.items[i])
 		sigs = append(sigs, m.sigs[i])
 	}
+
 	clear(m.items[len(kept):])
 	m.items, m.sigs = kept, sigs
 	m.resort()
@@ -217,6 +246,12 @@ func (m *Model[T]) Remove(drop func(*T) bool) int {
 // Prepend inserts an item at the top (after a create), as the server's
 // newest-first order would.
 func (m *Model[T]) Prepend(item T) {
+	if m.cfg.ID != nil {
+		if m.ids == nil {
+			m.ids = map[string]struct{}{}
+		}
+		m.ids[m.cfg.ID(&item)] = struct{}{}
+	}
 	m.items = append([]T{item}, m.items...)
 	m.sigs = append([]match.Signature{m.sign(&m.items[0])}, m.sigs...)
 	m.resort()
@@ -239,6 +274,10 @@ func (m Model[T]) Update(msg tea.Msg) (Model[T], tea.Cmd) {
 		var cmd tea.Cmd
 		m.spin, cmd = m.spin.Update(msg)
 		return m, cmd
+	case tea.KeyMsg, tea.MouseMsg:
+		m.idle = false // the user moved: one more page may be fetched
+	}
+	switch msg := msg.(type) {
 	case tea.KeyMsg:
 		if m.filtering {
 			return m.updateFilter(msg)
@@ -303,33 +342,50 @@ func (m Model[T]) onPage(msg PageMsg[T]) (Model[T], tea.Cmd) {
 		return m, common.Fail("loading "+m.cfg.Noun, msg.Err)
 	}
 	m.failed = nil
-	m.appendPage(msg.Items)
+	shown := len(m.view)
+	fresh := m.appendPage(msg.Items)
+	m.unreadable += msg.Unreadable
 	if m.followEnd {
 		m.Table.SetCursor(len(m.view) - 1)
 	}
-	if msg.Next == "" {
-		m.complete, m.next, m.followEnd = true, "", false
-	} else if err := m.guard.Next(msg.Next); err != nil {
+	if err := m.guard.Page(fresh+msg.Unreadable, msg.Text, msg.Next); err != nil {
 		m.complete, m.next, m.followEnd = true, "", false
 		m.failed = err
 		return m, common.Fail("loading "+m.cfg.Noun, err)
-	} else {
-		m.next = msg.Next
 	}
+	if msg.Next == "" {
+		m.complete, m.next, m.followEnd = true, "", false
+		return m, nil
+	}
+	m.next = msg.Next
+	m.idle = len(m.view) == shown
 	return m, m.prefetch()
 }
 
-// appendPage adds items; in server order with no filter this is O(page).
-func (m *Model[T]) appendPage(items []T) {
+// appendPage adds the items not already listed and returns how many; in
+// server order with no filter this is O(page).
+func (m *Model[T]) appendPage(items []T) int {
 	start := len(m.items)
-	m.items = append(m.items, items...)
+	for i := range items {
+		if m.cfg.ID != nil {
+			id := m.cfg.ID(&items[i])
+			if _, dup := m.ids[id]; dup {
+				continue
+			}
+			if m.ids == nil {
+				m.ids = map[string]struct{}{}
+			}
+			m.ids[id] = struct{}{}
+		}
+		m.items = append(m.items, items[i])
+	}
 	for i := start; i < len(m.items); i++ {
 		m.sigs = append(m.sigs, m.sign(&m.items[i]))
 	}
 	if m.less != nil {
 		m.resort()
 		m.refilter(false)
-		return
+		return len(m.items) - start
 	}
 	for i := start; i < len(m.items); i++ {
 		m.order = append(m.order, int32(i))
@@ -338,20 +394,33 @@ func (m *Model[T]) appendPage(items []T) {
 		}
 	}
 	m.Table.SetRows(len(m.view))
+	return len(m.items) - start
 }
 
-// prefetch asks for the next page when the cursor nears the end of what is
-// loaded, when the screen is not full, or when the user pressed G.
+// prefetch asks for the next page when fewer than one page of rows is
+// loaded past the screen, or when the user asked for everything (G, a
+// filter that hides rows). A page that brought no new row makes the
+// listing idle: the next fetch waits for the user to move (see Update).
 func (m *Model[T]) prefetch() tea.Cmd {
 	if m.loading || m.next == "" || m.failed != nil {
 		return nil
 	}
-	margin := max(2*m.Table.PageRows(), 20)
-	if m.followEnd || m.Table.Cursor() >= len(m.view)-margin {
+	if m.followEnd || m.filtered() {
+		return m.load(m.next)
+	}
+	if m.idle {
+		return nil
+	}
+	page := max(m.Table.PageRows(), 1)
+	if len(m.view)-m.Table.Cursor() < 2*page { // the screen's rows and one page more
 		return m.load(m.next)
 	}
 	return nil
 }
+
+// filtered reports whether a filter hides rows, so that reaching the end
+// of what is shown means loading on until matches fill the screen.
+func (m *Model[T]) filtered() bool { return !m.query.Empty() || m.keep != nil }
 
 func (m *Model[T]) sign(it *T) match.Signature {
 	f := m.cfg.Search(it)
@@ -432,6 +501,9 @@ func (m Model[T]) footer() string {
 	}
 	if !m.query.Empty() {
 		s += " · filter “" + sanitize.Truncate(m.query.String(), 30) + "”"
+	}
+	if m.unreadable > 0 {
+		s += " · " + strconv.Itoa(m.unreadable) + " " + m.cfg.Noun + " could not be read"
 	}
 	switch {
 	case m.loading:

@@ -20,8 +20,8 @@ func newList(t *testing.T) Model[row] {
 		Owner:   "rows/a",
 		Noun:    "rows",
 		Columns: []table.Column{{Title: "name", Flex: 1}},
-		Fetch: func(ctx context.Context, token string) ([]row, string, error) {
-			return nil, "", nil
+		Fetch: func(ctx context.Context, token string) (Page[row], error) {
+			return Page[row]{}, nil
 		},
 		Search: func(r *row) SearchFields { return SearchFields{r.name} },
 	})

@@ -74,6 +74,7 @@ func New(c *common.Common) *Model {
 		Search: func(p *client.Pod) listing.SearchFields {
 			return listing.SearchFields{p.Name, p.ID, p.ClientID}
 		},
+		ID: func(p *client.Pod) string { return p.ID },
 	})
 	return m
 }
@@ -82,9 +83,9 @@ func New(c *common.Common) *Model {
 // reads the live model.
 func (m *Model) fetcher(ascending bool) listing.Fetch[client.Pod] {
 	api, size := m.c.API, m.c.Settings.PageSize
-	return func(ctx context.Context, token string) ([]client.Pod, string, error) {
+	return func(ctx context.Context, token string) (listing.Page[client.Pod], error) {
 		page, err := api.ListPods(ctx, client.ListOptions{Limit: size, PageToken: token, Ascending: ascending})
-		return page.Pods, page.NextPageToken, err
+		return listing.Page[client.Pod]{Items: page.Pods, Next: page.NextPageToken, Unreadable: len(page.Unreadable), Text: page.Text}, err
 	}
 }
 

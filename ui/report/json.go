@@ -24,6 +24,22 @@ type jsonReport struct {
 	FailedPods  []jsonFailure `json:"failed_pods"`
 	Notes       []string      `json:"notes"`
 	ListError   *string       `json:"pod_list_error"`
+	ListHint    string        `json:"pod_list_hint,omitempty"`
+	// Stopped says why the whole audit ended early (--timeout, rate
+	// limits, too much data); null when it did not.
+	Stopped    *string          `json:"stopped"`
+	Unreadable []jsonUnreadable `json:"unreadable"`
+}
+
+// jsonUnreadable is a listed key or pod that could not be decoded.
+type jsonUnreadable struct {
+	PodID   string `json:"pod_id"`
+	PodName string `json:"pod_name"`
+	Kind    string `json:"kind"` // "key" or "pod"
+	ID      string `json:"id"`
+	Field   string `json:"field"`
+	Value   string `json:"value"`
+	Error   string `json:"error"`
 }
 
 type jsonSummary struct {
@@ -37,6 +53,7 @@ type jsonSummary struct {
 	Stale           int            `json:"stale"`
 	NeverUsed       int            `json:"never_used"`
 	OrgKeysListed   bool           `json:"organization_keys_listed"`
+	Unreadable      int            `json:"unreadable"`
 }
 
 type jsonKey struct {
@@ -62,6 +79,9 @@ type jsonFailure struct {
 	Status  int    `json:"status,omitempty"`
 	Code    string `json:"code,omitempty"`
 	Error   string `json:"error"`
+	Hint    string `json:"hint,omitempty"`
+	// KeptKeys: keys listed before paging stopped, which are in keys.
+	KeptKeys int `json:"kept_keys"`
 }
 
 // WriteJSON writes the report as one JSON document. Strings keep the
@@ -70,20 +90,31 @@ type jsonFailure struct {
 func WriteJSON(w io.Writer, r Report) error {
 	doc := jsonReport{GeneratedAt: r.GeneratedAt.UTC(), StaleDays: r.StaleDays, Complete: r.Result.Complete(),
 		Summary: summaryJSON(r), Keys: make([]jsonKey, 0, len(r.Result.Keys)), FailedPods: []jsonFailure{},
-		Notes: append([]string{}, r.Result.Notes...)}
+		Notes: append([]string{}, r.Result.Notes...), Unreadable: []jsonUnreadable{}}
 	for i := range r.Result.Keys {
 		doc.Keys = append(doc.Keys, keyJSON(&r.Result.Keys[i], r))
 	}
 	for _, f := range r.Result.Failed {
-		jf := jsonFailure{PodID: f.Pod.ID, PodName: f.Pod.Name, Error: f.Err.Error()}
+		jf := jsonFailure{PodID: f.Pod.ID, PodName: f.Pod.Name, Error: f.Err.Error(), KeptKeys: f.Kept}
 		if e, ok := client.AsError(f.Err); ok {
-			jf.Status, jf.Code = e.Status, e.ErrCode
+			jf.Status, jf.Code, jf.Hint = e.Status, e.ErrCode, e.Hint()
 		}
 		doc.FailedPods = append(doc.FailedPods, jf)
 	}
 	if r.Result.ListErr != nil {
 		msg := r.Result.ListErr.Error()
 		doc.ListError = &msg
+		if e, ok := client.AsError(r.Result.ListErr); ok {
+			doc.ListHint = e.Hint()
+		}
+	}
+	if r.Result.Stopped != nil {
+		msg := r.Result.Stopped.Error()
+		doc.Stopped = &msg
+	}
+	for _, u := range r.Result.Unreadable {
+		doc.Unreadable = append(doc.Unreadable, jsonUnreadable{PodID: u.Pod.ID, PodName: u.Pod.Name, Kind: u.Kind,
+			ID: u.ID, Field: u.Field, Value: u.Value, Error: u.ItemError.Error()})
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -99,7 +130,8 @@ func summaryJSON(r Report) jsonSummary {
 	s := r.Summary
 	out := jsonSummary{Pods: s.Pods, PodsScanned: s.PodsScanned, PodsWithoutKeys: s.PodsWithoutKeys,
 		FailedPods: s.FailedPods, Keys: s.Keys, Unrestricted: s.Unrestricted, Stale: s.Stale,
-		NeverUsed: s.NeverUsed(), OrgKeysListed: r.Result.OrgKeys, LastUsed: map[string]int{}}
+		NeverUsed: s.NeverUsed(), OrgKeysListed: r.Result.OrgKeys, LastUsed: map[string]int{},
+		Unreadable: len(r.Result.Unreadable)}
 	for b := range audit.BucketCount {
 		out.LastUsed[b.ID()] = s.LastUsed[b]
 	}

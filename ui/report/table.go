@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/amkeys/amkeys/client"
 	"github.com/amkeys/amkeys/client/audit"
 	"github.com/amkeys/amkeys/ui/format"
 	"github.com/amkeys/amkeys/ui/sanitize"
@@ -94,10 +95,17 @@ func emptyPodNames(res *audit.Result) string {
 func writeFailures(w *bufio.Writer, res *audit.Result) {
 	if res.ListErr != nil {
 		fmt.Fprintf(w, "\nINCOMPLETE: the pod listing stopped: %s\n", sanitize.Truncate(res.ListErr.Error(), errorWidth))
+		if e, ok := client.AsError(res.ListErr); ok && e.Hint() != "" {
+			fmt.Fprintf(w, "  hint: %s\n", e.Hint())
+		}
 	}
-	if res.Cancelled {
+	switch {
+	case res.Stopped != nil:
+		fmt.Fprintf(w, "\nINCOMPLETE: %s\n", sanitize.Truncate(res.Stopped.Error(), errorWidth))
+	case res.Cancelled:
 		fmt.Fprintln(w, "\nINCOMPLETE: the audit was cancelled")
 	}
+	writeUnreadable(w, res)
 	if len(res.Failed) == 0 {
 		return
 	}
@@ -107,7 +115,34 @@ func writeFailures(w *bufio.Writer, res *audit.Result) {
 		if !f.IsOrganization() {
 			what = sanitize.Truncate(f.Pod.Name, maxPodWidth) + " (" + sanitize.Truncate(f.Pod.ID, 40) + ")"
 		}
-		fmt.Fprintf(w, "  %s: %s\n", what, sanitize.Truncate(f.Err.Error(), errorWidth))
+		kept := ""
+		if f.Kept > 0 {
+			kept = " (" + plural(f.Kept, "key") + " listed before it stopped are below)"
+		}
+		fmt.Fprintf(w, "  %s: %s%s\n", what, sanitize.Truncate(f.Err.Error(), errorWidth), kept)
+	}
+}
+
+// maxUnreadableRows bounds the list of unreadable items in the table.
+const maxUnreadableRows = 50
+
+func writeUnreadable(w *bufio.Writer, res *audit.Result) {
+	if len(res.Unreadable) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nINCOMPLETE: %d listed items could not be read:\n", len(res.Unreadable))
+	for i, u := range res.Unreadable {
+		if i == maxUnreadableRows {
+			fmt.Fprintf(w, "  and %d more\n", len(res.Unreadable)-i)
+			break
+		}
+		where := "(organization)"
+		if u.Pod.ID != "" {
+			where = sanitize.Truncate(u.Pod.Name, maxPodWidth) + " (" + sanitize.Truncate(u.Pod.ID, 40) + ")"
+		} else if u.Kind == "pod" {
+			where = "pod listing"
+		}
+		fmt.Fprintf(w, "  %s: %s\n", where, sanitize.Truncate(u.ItemError.Error(), errorWidth))
 	}
 }
 

@@ -55,7 +55,10 @@ type Model struct {
 	pod    client.Pod
 	key    client.APIKey // the key without its secret
 	secret string        // emptied when the user leaves
-	KeyMap KeyMap
+	// invalid is why the server's "secret" is not a key (nil when it is
+	// one): it is then shown only through the sanitiser, never copied.
+	invalid error
+	KeyMap  KeyMap
 
 	revealed bool
 	copying  bool
@@ -74,7 +77,8 @@ type Model struct {
 // New makes the screen for a key just created in pod.
 func New(c *common.Common, pod client.Pod, created client.CreatedAPIKey) *Model {
 	m := &Model{c: c, id: c.NextRequestID(), pod: pod, key: created.APIKey, secret: created.Secret, KeyMap: DefaultKeyMap()}
-	m.KeyMap.Copy.SetEnabled(c.Clipboard != nil)
+	m.invalid = client.ValidSecret(created.Secret)
+	m.KeyMap.Copy.SetEnabled(c.Clipboard != nil && m.invalid == nil)
 	return m
 }
 
@@ -155,7 +159,7 @@ func (m *Model) updateKey(k tea.KeyMsg) tea.Cmd {
 		return nil
 	}
 	switch {
-	case key.Matches(k, m.KeyMap.Copy):
+	case key.Matches(k, m.KeyMap.Copy), m.invalid != nil && key.Matches(k, DefaultKeyMap().Copy):
 		return m.copy()
 	case key.Matches(k, m.KeyMap.Reveal):
 		m.revealed = !m.revealed
@@ -192,6 +196,10 @@ func (m *Model) forget() tea.Cmd {
 }
 
 func (m *Model) copy() tea.Cmd {
+	if m.invalid != nil {
+		m.copyMsg = "Not copied: the server sent an invalid key."
+		return nil
+	}
 	if m.copying || m.secret == "" {
 		return nil
 	}
@@ -240,7 +248,14 @@ func (m *Model) View() string {
 	st := &m.c.Styles
 	w := max(m.width, 20)
 	var b strings.Builder
-	b.WriteString(st.Success.Render("Key created.") + " " + "This is the only time its secret is shown.\n\n")
+	if m.invalid != nil {
+		for _, l := range sanitize.Lines("The key was created, but the server sent an invalid key as its secret ("+m.invalid.Error()+"). It is shown below only as inert text and cannot be copied: delete this key and create another.", w, 4) {
+			b.WriteString(st.Danger.Render(l) + "\n")
+		}
+		b.WriteByte('\n')
+	} else {
+		b.WriteString(st.Success.Render("Key created.") + " " + "This is the only time its secret is shown.\n\n")
+	}
 	field := func(label, value string) {
 		b.WriteString(st.Label.Render(padRight(label, 13)) + sanitize.Truncate(value, w-13) + "\n")
 	}
@@ -289,7 +304,7 @@ func (m *Model) clipboardLines() []string {
 		left := m.receipt.ClearAt.Sub(m.now)
 		secs := int((left + time.Second - 1) / time.Second)
 		out = append(out, "Clipboard clears in "+strconv.Itoa(max(secs, 0))+"s if it still holds the key.")
-	case m.c.Clipboard == nil:
+	case m.c.Clipboard == nil && m.invalid == nil:
 		out = append(out, "No clipboard is available: press v to reveal the secret and copy it by hand.")
 	}
 	return out

@@ -245,7 +245,50 @@ func TestRevealedSecretIsSanitised(t *testing.T) {
 		t.Fatalf("revealed secret not made inert: %q", v)
 	}
 	// No clipboard at all: c is not offered, and the screen says so.
+	m = secret.New(c, pod, created())
+	m.SetSize(100, 25)
 	if m.KeyMap.Copy.Enabled() || !strings.Contains(uitest.Plain(m.View()), "No clipboard is available") {
 		t.Error("copy offered without a clipboard")
+	}
+}
+
+// Finding 4: a create answer whose secret is an OSC 52 and a screen clear
+// must neither reach the clipboard nor the terminal. The screen says the
+// server sent an invalid key, shows it inert, and refuses c.
+func TestInvalidSecretIsNeverCopiedNorRenderedRaw(t *testing.T) {
+	fake := clip.NewFake()
+	t.Cleanup(fake.Release)
+	k := created()
+	k.Secret = "\x1b]52;c;ZXZpbA==\x07\x1b[2J"
+	c := uitest.NewCommon(t, uitest.NewFakeAPI(pod.ID, 0))
+	c.Clipboard = clip.New(fake, nil, clip.Options{ClearAfter: 30 * time.Second})
+	m := secret.New(c, pod, k)
+	m.SetSize(100, 25)
+	if m.KeyMap.Copy.Enabled() {
+		t.Error("c is offered for an invalid secret")
+	}
+	if cmd := press(m, "c"); cmd != nil {
+		for _, msg := range uitest.Collect(cmd, 5*time.Second) {
+			m.Update(msg)
+		}
+	}
+	if got := fake.Writes(); len(got) != 0 {
+		t.Fatalf("the clipboard was written: %q", got)
+	}
+	for _, reveal := range []bool{false, true} {
+		if reveal {
+			press(m, "v")
+		}
+		v := m.View()
+		if strings.ContainsAny(v, "\x07") || strings.Contains(v, "\x1b]") || strings.Contains(v, "\x1b[2J") {
+			t.Fatalf("raw escape rendered (revealed %v): %q", reveal, v)
+		}
+		plain := uitest.Plain(v)
+		if !strings.Contains(plain, "invalid key") || !strings.Contains(plain, "Not copied") {
+			t.Errorf("the screen does not say the key is invalid and was not copied:\n%s", plain)
+		}
+		if reveal && !strings.Contains(plain, "␛]52") {
+			t.Errorf("the revealed text is not shown inert:\n%s", plain)
+		}
 	}
 }
