@@ -24,12 +24,39 @@ type Inbox struct {
 type InboxPage struct {
 	Inboxes       []Inbox
 	NextPageToken string
+	Unreadable    []ItemError // items that did not decode; their neighbours did
+	Text          int         // bytes of server text kept, for the listing's budget
 }
 
 type inboxList struct {
-	Count         int     `json:"count"`
-	NextPageToken string  `json:"next_page_token"`
-	Inboxes       []Inbox `json:"inboxes"`
+	Count         int             `json:"count"`
+	NextPageToken string          `json:"next_page_token"`
+	Inboxes       json.RawMessage `json:"inboxes"`
+}
+
+func (l inboxList) page(scope Scope, red redactor) InboxPage {
+	page := InboxPage{NextPageToken: l.NextPageToken}
+	page.Inboxes, page.Unreadable = decodeItems[Inbox](l.Inboxes, "inbox", "inbox_id", scope, red, checkInboxFields)
+	for i := range page.Inboxes {
+		in := &page.Inboxes[i]
+		page.Text += len(in.ID) + len(in.PodID) + len(in.Email) + len(in.DisplayName) + len(in.ClientID)
+	}
+	return page
+}
+
+// checkInboxFields finds the field of an inbox object that does not decode.
+func checkInboxFields(f map[string]json.RawMessage) (string, string) {
+	for _, name := range []string{"inbox_id", "pod_id", "email", "display_name", "client_id"} {
+		if p := checkString(f[name]); p != "" {
+			return name, p
+		}
+	}
+	for _, name := range []string{"created_at", "updated_at"} {
+		if p := checkTime(f[name]); p != "" {
+			return name, p
+		}
+	}
+	return "", ""
 }
 
 // NewInbox is what a create sends; every field is optional. Domain
@@ -58,18 +85,20 @@ func (c *Client) ListInboxes(ctx context.Context, scope Scope, o ListOptions) (I
 		return InboxPage{}, errInboxOfInbox
 	}
 	var out inboxList
-	err := c.do(ctx, request{method: http.MethodGet, path: path, query: o.values(true)}, &out)
-	return InboxPage{Inboxes: out.Inboxes, NextPageToken: out.NextPageToken}, err
+	if err := c.do(ctx, request{method: http.MethodGet, path: path, query: o.values(true)}, &out); err != nil {
+		return InboxPage{}, err
+	}
+	return out.page(scope, c.red), nil
 }
 
 // EachInbox walks every page of a scope's inboxes.
 func (c *Client) EachInbox(ctx context.Context, scope Scope, o ListOptions, fn func(InboxPage) error) error {
-	return walkPages(o, func(o ListOptions) (string, error) {
+	return walkPages(o, func(o ListOptions) (int, int, string, error) {
 		page, err := c.ListInboxes(ctx, scope, o)
 		if err != nil {
-			return "", err
+			return 0, 0, "", err
 		}
-		return page.NextPageToken, fn(page)
+		return len(page.Inboxes) + len(page.Unreadable), page.Text, page.NextPageToken, fn(page)
 	})
 }
 

@@ -70,12 +70,48 @@ func (p PublicKeyCredential) Revoked() bool { return !p.RevokedAt.IsZero() }
 type PublicKeyPage struct {
 	Credentials   []PublicKeyCredential
 	NextPageToken string
+	Unreadable    []ItemError // items that did not decode; their neighbours did
+	Text          int         // bytes of server text kept, for the listing's budget
 }
 
 type publicKeyList struct {
-	Count         int                   `json:"count"`
-	NextPageToken string                `json:"next_page_token"`
-	PublicKeys    []PublicKeyCredential `json:"public_keys"`
+	Count         int             `json:"count"`
+	NextPageToken string          `json:"next_page_token"`
+	PublicKeys    json.RawMessage `json:"public_keys"`
+}
+
+func (l publicKeyList) page(red redactor) PublicKeyPage {
+	page := PublicKeyPage{NextPageToken: l.NextPageToken}
+	page.Credentials, page.Unreadable = decodeItems[PublicKeyCredential](l.PublicKeys, "public key", "api_key_id", OrganizationScope(), red, checkPublicKeyFields)
+	for i := range page.Credentials {
+		p := &page.Credentials[i]
+		page.Text += len(p.ID) + len(p.Type) + len(p.Name) + len(p.PublicKey.Fingerprint) + len(p.PublicKey.JWK.X) +
+			len(p.PublicKey.JWK.Y) + len(p.PublicKey.JWK.Kty) + len(p.PublicKey.JWK.Crv) + len(p.Scope.ID) + len(p.Scope.Type)
+	}
+	return page
+}
+
+// checkPublicKeyFields finds the field of a credential that does not decode.
+func checkPublicKeyFields(f map[string]json.RawMessage) (string, string) {
+	for _, name := range []string{"api_key_id", "type", "name"} {
+		if p := checkString(f[name]); p != "" {
+			return name, p
+		}
+	}
+	for _, name := range []string{"created_at", "updated_at", "expires_at", "revoked_at"} {
+		if p := checkTime(f[name]); p != "" {
+			return name, p
+		}
+	}
+	var material PublicKeyMaterial
+	if raw := f["public_key"]; raw != nil && json.Unmarshal(raw, &material) != nil {
+		return "public_key", "is " + jsonKind(raw) + " (want {jwk: {kty, crv, x, y}, fingerprint})"
+	}
+	var scope CredentialScope
+	if raw := f["scope"]; raw != nil && json.Unmarshal(raw, &scope) != nil {
+		return "scope", "is " + jsonKind(raw) + " (want {type, id})"
+	}
+	return "", ""
 }
 
 // NewPublicKey is a registration: the public JWK and, optionally, a name,
@@ -108,18 +144,20 @@ const publicKeysPath = "/v0/api-keys/public-keys"
 // the key, newest first unless Ascending. Bearer keys are never in it.
 func (c *Client) ListPublicKeys(ctx context.Context, o ListOptions) (PublicKeyPage, error) {
 	var out publicKeyList
-	err := c.do(ctx, request{method: http.MethodGet, path: publicKeysPath, query: o.values(true)}, &out)
-	return PublicKeyPage{Credentials: out.PublicKeys, NextPageToken: out.NextPageToken}, err
+	if err := c.do(ctx, request{method: http.MethodGet, path: publicKeysPath, query: o.values(true)}, &out); err != nil {
+		return PublicKeyPage{}, err
+	}
+	return out.page(c.red), nil
 }
 
 // EachPublicKey walks every page of public-key credentials.
 func (c *Client) EachPublicKey(ctx context.Context, o ListOptions, fn func(PublicKeyPage) error) error {
-	return walkPages(o, func(o ListOptions) (string, error) {
+	return walkPages(o, func(o ListOptions) (int, int, string, error) {
 		page, err := c.ListPublicKeys(ctx, o)
 		if err != nil {
-			return "", err
+			return 0, 0, "", err
 		}
-		return page.NextPageToken, fn(page)
+		return len(page.Credentials) + len(page.Unreadable), page.Text, page.NextPageToken, fn(page)
 	})
 }
 

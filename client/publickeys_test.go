@@ -196,3 +196,20 @@ func TestInboxEndpointsReachTheirPaths(t *testing.T) {
 		t.Errorf("requests:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// One malformed credential does not lose its page: it becomes an
+// unreadable item naming the field, and its neighbours are kept.
+func TestPublicKeyListKeepsTheNeighboursOfABadItem(t *testing.T) {
+	c, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, `{"count":2,"public_keys":[
+			{"api_key_id":"good","type":"public_key","name":"ok","public_key":{"jwk":{"kty":"EC","crv":"P-256","x":"X","y":"Y"},"fingerprint":"F"},"scope":{"type":"organization"},"created_at":"2026-11-01T00:00:00Z","updated_at":"2026-11-01T00:00:00Z"},
+			{"api_key_id":"bad","type":"public_key","name":"x","public_key":"nope","scope":{"type":"organization"},"created_at":"2026-11-01T00:00:00Z","updated_at":"2026-11-01T00:00:00Z"}]}`)
+	}, nil)
+	page, err := c.ListPublicKeys(context.Background(), ListOptions{})
+	if err != nil || len(page.Credentials) != 1 || page.Credentials[0].ID != "good" {
+		t.Fatalf("page = %+v, %v", page, err)
+	}
+	if len(page.Unreadable) != 1 || page.Unreadable[0].ID != "bad" || page.Unreadable[0].Field != "public_key" {
+		t.Fatalf("unreadable = %+v", page.Unreadable)
+	}
+}
