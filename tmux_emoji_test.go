@@ -11,7 +11,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -36,12 +35,12 @@ func TestEmojiRowsInTmux(t *testing.T) {
 	srv := startSandbox(t, "hostile")
 	loaded := fmt.Sprintf("%d pods", countPods(t, srv.URL, srv.AdminKey()))
 
-	socket := fmt.Sprintf("amkeys-emoji-%d", os.Getpid())
+	socket := filepath.Join(t.TempDir(), "tmux.sock") // removed with the dir
 	env := termEnv(t, "LC_ALL=C.UTF-8", "AGENTMAIL_BASE_URL="+srv.URL,
 		"AGENTMAIL_API_KEY="+srv.AdminKey())
 	tmux := func(args ...string) string {
 		t.Helper()
-		cmd := exec.Command("tmux", append([]string{"-L", socket, "-f", "/dev/null"}, args...)...)
+		cmd := exec.Command("tmux", append([]string{"-S", socket, "-f", "/dev/null"}, args...)...)
 		cmd.Env = env // the server, and so the pane, inherits it
 		out, err := cmd.CombinedOutput()
 		if err != nil {
@@ -50,7 +49,7 @@ func TestEmojiRowsInTmux(t *testing.T) {
 		return string(out)
 	}
 	tmux("new-session", "-d", "-x", "120", "-y", "35", "'"+bin+"'; exec sleep 600")
-	t.Cleanup(func() { _ = exec.Command("tmux", "-L", socket, "kill-server").Run() })
+	t.Cleanup(func() { _ = exec.Command("tmux", "-S", socket, "kill-server").Run() })
 
 	// screen waits, generously, until the pane shows all of want, and
 	// returns it.

@@ -65,9 +65,9 @@ func drawInTmux(t *testing.T, frame string) []string {
 	if err := os.WriteFile(file, []byte(frame), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	socket := fmt.Sprintf("amkeys-width-%d", os.Getpid())
+	socket := filepath.Join(dir, "tmux.sock") // removed with dir
 	tmux := func(args ...string) (string, error) {
-		cmd := exec.Command("tmux", append([]string{"-L", socket, "-f", "/dev/null"}, args...)...)
+		cmd := exec.Command("tmux", append([]string{"-S", socket, "-f", "/dev/null"}, args...)...)
 		// A UTF-8 locale so that tmux measures with Unicode widths.
 		cmd.Env = append(withoutEnv(os.Environ(), "TMUX", "LC_ALL", "LC_CTYPE"), "LC_ALL=C.UTF-8", "HOME="+dir)
 		out, err := cmd.CombinedOutput()
