@@ -37,7 +37,8 @@ func isPlainBlock(r rune) bool {
 		r >= 0x30a0 && r <= 0x30ff,   // Katakana
 		r >= 0x3041 && r <= 0x3096,   // Hiragana letters
 		r >= 0xff01 && r <= 0xff9f,   // fullwidth and halfwidth forms
-		r >= 0x1f300 && r <= 0x1faff: // emoji and pictographs
+		r >= 0x1f300 && r <= 0x1f3fa, // emoji and pictographs, without
+		r >= 0x1f400 && r <= 0x1faff: // the skin-tone modifiers
 		return true
 	}
 	return false

@@ -94,6 +94,18 @@ func Corpus() []HostileCase {
 		{"emoji-zwj-family", "👨\u200D👩\u200D👧\u200D👦"},
 		{"emoji-flags", "🇯🇵🇫🇷🇺🇦"},
 		{"emoji-skin-tone", "👍🏽"},
+		// Emoji sequences that terminals draw wider or narrower than a
+		// grapheme-aware measure says, unless Text rewrites them.
+		{"emoji-zwj-technologist", "👩\u200D💻"},
+		{"emoji-zwj-skin-tone", "🧑🏽\u200D💻"},
+		{"emoji-zwj-rainbow-flag", "🏳\uFE0F\u200D🌈"},
+		{"emoji-zwj-heart-on-fire", "❤\uFE0F\u200D🔥"},
+		{"emoji-zwj-long-chain", strings.Repeat("👩\u200D", 8) + "👩"},
+		{"zwj-leading-trailing", "\u200D🚀\u200D"},
+		{"zwj-between-letter-and-emoji", "x\u200D🚀\u200Dx"},
+		{"emoji-skin-tone-without-base", "🏽 x🏽\x1b🏽"},
+		{"emoji-flag-lone-indicator", "\U0001F1EF"},
+		{"emoji-flags-odd-indicator", "🇯🇵\U0001F1EB"},
 		{"zalgo", "Z\u0351\u036B\u0343\u036A\u0302\u036B\u033D\u034F\u0334\u0319\u0324\u031E\u0349\u035A\u032F\u031E\u0320\u034Da\u036B\u0357\u0364"},
 		{"arabic", "مفتاح الإنتاج"},
 		{"hebrew-points", "שָׁלוֹם"},

@@ -24,8 +24,14 @@
 // names use. After ESC becomes ␛ the rest of a sequence ("[2J") is plain text
 // and stays visible: the user sees what the server tried to send.
 //
-// Three Unicode details are handled so that measured width always equals
+// Four Unicode details are handled so that measured width always equals
 // printed width:
+//   - Emoji sequences: lipgloss measures a grapheme cluster, xterm and tmux
+//     draw code point by code point. Skin-tone modifiers are dropped (👍🏽
+//     shows as 👍), a ZWJ joining two pictographs is dropped so the parts
+//     show side by side (👩‍💻 shows as 👩💻) while any other ZWJ becomes ⸮,
+//     and a regional indicator that does not pair into a flag becomes �.
+//     TestCellWidthInTmux checks the corpus in a real tmux pane.
 //   - Emoji variation selectors U+FE0E/U+FE0F are kept only where they do not
 //     change the measured width of the character before them (🚀️ keeps it).
 //     Elsewhere (❤️, #️⃣) terminals disagree on the width, so the selector,

@@ -30,6 +30,9 @@ func FuzzText(f *testing.F) {
 		if HasControl(s) != (out != s) {
 			t.Fatalf("HasControl(%q) = %v, but Text changed it: %v", s, HasControl(s), out != s)
 		}
+		if msg := widthHazard(out); msg != "" {
+			t.Fatalf("Text(%q): %s", s, msg)
+		}
 		if again := Text(out); again != out || HasControl(out) {
 			t.Fatalf("Text not idempotent: %q -> %q -> %q", s, out, again)
 		}
@@ -48,6 +51,9 @@ func FuzzCell(f *testing.F) {
 		width %= 64 // keep negative widths: they must give ""
 		cell := Cell(s, width)
 		if msg := inertError(cell); msg != "" {
+			t.Fatalf("Cell(%q, %d): %s", s, width, msg)
+		}
+		if msg := widthHazard(cell); msg != "" {
 			t.Fatalf("Cell(%q, %d): %s", s, width, msg)
 		}
 		if got := lipgloss.Width(cell); got != max(width, 0) || lipgloss.Height(cell) != 1 {

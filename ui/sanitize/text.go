@@ -61,7 +61,7 @@ func sanitize(s string, probe bool) (string, bool) {
 	)
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
-		act, repl := st.step(r, size)
+		act, repl := st.step(r, size, s[i+size:])
 		if act == keep {
 			i += size
 			continue
@@ -93,11 +93,19 @@ func sanitize(s string, probe bool) (string, bool) {
 
 // state is what sanitize remembers between runes.
 type state struct {
-	base  rune // last kept rune a combining mark can sit on; 0 if none
-	marks int  // zero-width runes kept on base so far
+	base    rune // last kept rune a combining mark can sit on; 0 if none
+	marks   int  // zero-width runes kept on base so far
+	flagRIs int  // regional indicators kept in a row, to pair them into flags
+	joined  bool // the rune before base was a kept ZWJ (see joinEmoji)
+	joins   int  // ZWJs kept in the current emoji sequence
 }
 
-func (st *state) step(r rune, size int) (action, string) {
+// step decides what to do with rune r of size bytes; rest is the input after
+// it, which a ZWJ and a regional indicator look into.
+func (st *state) step(r rune, size int, rest string) (action, string) {
+	if !isRegionalIndicator(r) {
+		st.flagRIs = 0
+	}
 	switch {
 	case r == utf8.RuneError && size == 1:
 		return st.placeholder(InvalidPlaceholder)
@@ -110,6 +118,8 @@ func (st *state) step(r rune, size int) (action, string) {
 		return keep, ""
 	case r <= 0x9f:
 		return st.placeholder(C1Placeholder)
+	case isEmojiModifier(r):
+		return drop, ""
 	case r < 0x300 && r != 0xad, isPlainBlock(r): // common text skips the table lookups
 		st.setBase(r)
 		return keep, ""
@@ -117,6 +127,10 @@ func (st *state) step(r rune, size int) (action, string) {
 		return st.placeholder(LineSepPlaceholder)
 	case r == 0xfe0e || r == 0xfe0f:
 		return st.variationSelector(r)
+	case r == zwj:
+		return st.joiner(rest)
+	case isRegionalIndicator(r):
+		return st.regionalIndicator(r, rest)
 	case isHidden(r):
 		return st.placeholder(HiddenPlaceholder)
 	case isNoncharacter(r):
@@ -133,10 +147,14 @@ func (st *state) setBase(r rune) {
 	if r == ' ' {
 		st.base = 0
 	}
+	if !st.joined {
+		st.joins = 0
+	}
+	st.joined = false
 }
 
 func (st *state) placeholder(p string) (action, string) {
-	st.base, st.marks = 0, 0
+	st.base, st.marks, st.joins, st.joined = 0, 0, 0, false
 	return replace, p
 }
 
@@ -164,5 +182,83 @@ func (st *state) variationSelector(r rune) (action, string) {
 		return drop, ""
 	}
 	st.marks++
+	return keep, ""
+}
+
+// Why emoji sequences are rewritten: lipgloss, and so every layout in amkeys,
+// measures a grapheme cluster as one unit, while xterm, VTE, Alacritty and
+// tmux draw code point by code point (tmux 3.3 joins ZWJ sequences, but not
+// skin tones). Where the two disagree a row is drawn wider than laid out,
+// wraps, and the renderer loses track of the screen. So Text keeps only
+// emoji that every terminal draws at the measured width:
+//   - a skin-tone modifier (U+1F3FB..U+1F3FF) is dropped: it is a hint the
+//     terminal may draw as a second 2-column emoji; the emoji shows in its
+//     default colour;
+//   - a ZWJ inside an emoji ZWJ sequence (UAX #29 rule GB11: pictograph, ZWJ,
+//     pictograph) is dropped, unless joinEmoji is set, and the parts show
+//     side by side (👩‍💻 shows as 👩💻); any other ZWJ becomes ⸮;
+//   - a regional indicator that does not pair into a flag becomes �:
+//     terminals draw it 1 column wide, lipgloss measures 2.
+
+// joinEmoji keeps a ZWJ inside an emoji sequence, so that 👩‍💻 is one
+// 2-column glyph. Its measured width then matches what tmux and
+// grapheme-aware terminals (kitty, WezTerm, iTerm2, foot) draw, but xterm,
+// VTE and Alacritty draw two more columns per ZWJ and break the layout, so
+// it is off.
+var joinEmoji = false
+
+// maxJoins bounds the ZWJs kept in one sequence when joinEmoji is set: the
+// longest standard sequences (families, couples) have three.
+const maxJoins = 3
+
+const zwj = '\u200d'
+
+func isEmojiModifier(r rune) bool { return r >= 0x1f3fb && r <= 0x1f3ff }
+
+func isRegionalIndicator(r rune) bool { return r >= 0x1f1e6 && r <= 0x1f1ff }
+
+// joiner handles a ZWJ; rest is the input after it.
+func (st *state) joiner(rest string) (action, string) {
+	next, _ := utf8.DecodeRuneInString(rest)
+	if st.base == 0 || !isEmojiJoin(st.base, next) {
+		return st.placeholder(HiddenPlaceholder)
+	}
+	if !joinEmoji {
+		return drop, ""
+	}
+	if st.joins >= maxJoins {
+		return st.placeholder(HiddenPlaceholder)
+	}
+	st.joins++
+	st.joined = true
+	return keep, ""
+}
+
+// isEmojiJoin reports whether a ZWJ between before and after is what joins
+// them into one grapheme cluster, as it is only between two pictographs
+// (GB11). A mark or another ZWJ after it would join anyway.
+func isEmojiJoin(before, after rune) bool {
+	if before < utf8.RuneSelf || after < utf8.RuneSelf {
+		return false
+	}
+	return oneCluster(string(before)+string(zwj)+string(after)) &&
+		!oneCluster(string(before)+string(after))
+}
+
+func oneCluster(s string) bool {
+	cluster, _ := ansi.FirstGraphemeCluster(s, ansi.GraphemeWidth)
+	return len(cluster) == len(s)
+}
+
+// regionalIndicator keeps regional indicators that pair into a flag (two in
+// a row, counted from the first) and replaces one left over.
+func (st *state) regionalIndicator(r rune, rest string) (action, string) {
+	if st.flagRIs%2 == 0 { // first of a pair: the next rune must complete it
+		if next, _ := utf8.DecodeRuneInString(rest); !isRegionalIndicator(next) {
+			return st.placeholder(InvalidPlaceholder)
+		}
+	}
+	st.flagRIs++
+	st.setBase(r)
 	return keep, ""
 }

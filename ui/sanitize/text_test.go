@@ -47,6 +47,20 @@ func TestTextReplacesEachClass(t *testing.T) {
 		{"VS16 dropped where it would widen", "\u2764\uFE0F", "\u2764"},
 		{"VS16 dropped after ASCII", "#\uFE0F\u20E3", "#\u20E3"},
 		{"VS16 with no base dropped", "\uFE0Fx", "x"},
+		{"skin tone dropped", "👍🏽", "👍"},
+		{"skin tone alone dropped", "a🏽 🏽", "a "},
+		{"ZWJ between pictographs dropped", "👩\u200D💻", "👩💻"},
+		{"ZWJ family shows every member", "👨\u200D👩\u200D👧\u200D👦", "👨👩👧👦"},
+		{"ZWJ between letters", "a\u200Db", "a⸮b"},
+		{"ZWJ leading", "\u200D🚀", "⸮🚀"},
+		{"ZWJ trailing", "🚀\u200D", "🚀⸮"},
+		{"ZWJ letter then pictograph", "x\u200D🚀", "x⸮🚀"},
+		{"ZWJ pictograph then letter", "🚀\u200Dx", "🚀⸮x"},
+		{"ZWJ doubled", "👩\u200D\u200D💻", "👩⸮⸮💻"},
+		{"ZWJ after a placeholder", "\x1b\u200D🚀", "␛⸮🚀"},
+		{"lone regional indicator", "\U0001F1EF", "\uFFFD"},
+		{"odd regional indicator after a flag", "🇯🇵\U0001F1EB", "🇯🇵\uFFFD"},
+		{"regional indicators split by a mark", "\U0001F1EF\u0301\U0001F1F5", "\uFFFD◌\u0301\uFFFD"},
 		{"mark at start gets a dotted circle", "\u0301a", "◌\u0301a"},
 		{"mark after space gets a dotted circle", "a \u0301", "a ◌\u0301"},
 		{"mark after placeholder gets a dotted circle", "\x1b\u20E0", "␛◌\u20E0"},
@@ -69,7 +83,7 @@ func TestTextReplacesEachClass(t *testing.T) {
 func TestTextKeepsLegitimateText(t *testing.T) {
 	for _, s := range []string{
 		"Müller & Söhne", "東京", "🚀", "مفتاح الإنتاج", "שָׁלוֹם", "Tiếng Việt",
-		"ＡＰＩ　ＫＥＹ", "🇯🇵", "👍🏽", "naïve café", "नमस्ते", "Ελληνικά", "ключ",
+		"ＡＰＩ　ＫＥＹ", "🇯🇵", "🇯🇵🇫🇷", "👍", "naïve café", "नमस्ते", "Ελληνικά", "ключ",
 		"e\u0301", "\u00a0", "", "\uFFFD",
 	} {
 		if got := Text(s); got != s {

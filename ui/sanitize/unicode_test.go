@@ -25,6 +25,9 @@ func TestEveryRune(t *testing.T) {
 		if msg := inertError(s); msg != "" {
 			t.Fatalf("%U: %s", r, msg)
 		}
+		if msg := widthHazard(s); msg != "" {
+			t.Fatalf("%U: %s", r, msg)
+		}
 		w := Width(s)
 		if got := Width(Text(string(r) + "a")); got != w+1 {
 			t.Fatalf("%U followed by 'a' measures %d, want %d: it glues to the next character", r, got, w+1)
@@ -43,7 +46,8 @@ func TestPlainBlocks(t *testing.T) {
 		if !isPlainBlock(r) {
 			continue
 		}
-		if isHidden(r) || isNoncharacter(r) || unicode.Is(unicode.M, r) || r == 0xfe0e || r == 0xfe0f {
+		if isHidden(r) || isNoncharacter(r) || unicode.Is(unicode.M, r) || r == 0xfe0e || r == 0xfe0f ||
+			r == zwj || isEmojiModifier(r) || isRegionalIndicator(r) {
 			t.Fatalf("%U is in a plain block but Text must look at it", r)
 		}
 	}
