@@ -11,6 +11,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -26,6 +27,9 @@ func TestEmojiRowsInTmux(t *testing.T) {
 		t.Skip("builds and runs the binary")
 	}
 	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("AMKEYS_REQUIRE_TMUX") != "" {
+			t.Fatal("tmux is not installed and AMKEYS_REQUIRE_TMUX is set (CI installs it)")
+		}
 		t.Skip("tmux is not installed")
 	}
 	bin := filepath.Join(t.TempDir(), "amkeys")

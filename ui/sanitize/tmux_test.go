@@ -26,6 +26,9 @@ var tmuxWidths = []int{40, 7, 2}
 // It skips when tmux is not installed; CI installs it.
 func TestCellWidthInTmux(t *testing.T) {
 	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("AMKEYS_REQUIRE_TMUX") != "" {
+			t.Fatal("tmux is not installed and AMKEYS_REQUIRE_TMUX is set (CI installs it)")
+		}
 		t.Skip("tmux is not installed")
 	}
 	var frame strings.Builder
