@@ -58,6 +58,7 @@ const (
 	CodeNotFound                = "not_found"
 	CodeUnprocessable           = "unprocessable"
 	CodeAlreadyExists           = "already_exists"
+	CodeCannotDelete            = "cannot_delete" // a pod that still has inboxes or domains
 	CodeRateLimited             = "rate_limited"
 	CodeInternal                = "internal_error"
 )

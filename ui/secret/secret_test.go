@@ -33,7 +33,7 @@ func newScreen(t *testing.T, clearAfter time.Duration) (*secret.Model, *clip.Fak
 	t.Cleanup(fake.Release)
 	c := uitest.NewCommon(t, uitest.NewFakeAPI(pod.ID, 0))
 	c.Clipboard = clip.New(fake, nil, clip.Options{ClearAfter: clearAfter})
-	m := secret.New(c, pod, created())
+	m := secret.New(c, common.PodKeys(pod), created())
 	m.SetSize(100, 25)
 	return m, fake, c
 }
@@ -238,7 +238,7 @@ func TestRevealedSecretIsSanitised(t *testing.T) {
 	c := uitest.NewCommon(t, uitest.NewFakeAPI(pod.ID, 0))
 	k := created()
 	k.Secret = "am_\x1b[2J\x1b]52;c;eA==\x07tail"
-	m := secret.New(c, pod, k)
+	m := secret.New(c, common.PodKeys(pod), k)
 	m.SetSize(100, 25)
 	press(m, "v")
 	if v := m.View(); strings.ContainsAny(v, "\x1b\x07") || !strings.Contains(v, "tail") {
