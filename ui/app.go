@@ -84,7 +84,7 @@ func Home(c *common.Common) *tabs.Model {
 func agentIDScreen(c *common.Common) common.Screen {
 	return placeholder.New(c, "AgentID credentials",
 		"AgentID credentials are coming to this screen.",
-		"They are the public keys that approve AgentID sign-ins. Until this screen is ready, use the agentid subcommands or the AgentMail console.")
+		"They are the public keys that approve AgentID sign-ins. This build of amkeys cannot list or change them yet.")
 }
 
 // Init starts the first screen and reads the organization for the status
@@ -397,7 +397,9 @@ func (m *Model) statusLine(w int) string {
 	if set.KeySource != "" && !set.Demo {
 		parts = append(parts, "key from "+set.KeySource)
 	}
-	parts = append(parts, m.top().Status())
+	if s := m.top().Status(); s != "" {
+		parts = append(parts, s)
+	}
 	if set.ReadOnly {
 		parts = append(parts, "[read-only]")
 	}

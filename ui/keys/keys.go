@@ -292,6 +292,9 @@ func (m *Model) cell(k *client.APIKey, col int) string {
 	case 1:
 		return MaskPrefix(k.Prefix)
 	case 2:
+		if k.Scope().IsOrganization() {
+			return "org" // the column is five wide
+		}
 		return k.Scope().Kind.String()
 	case 3:
 		return k.Permissions.Summary()

@@ -142,11 +142,11 @@ func (m *Model) onRefused(msg refusedMsg) tea.Cmd {
 		if msg.more {
 			n = "more than " + n
 		}
-		noun := " inboxes"
+		what := n + " inboxes; delete them first"
 		if msg.inboxes == 1 && !msg.more {
-			noun = " inbox"
+			what = "1 inbox; delete it first"
 		}
-		why = "this pod still has " + n + noun + "; delete them first (open the pod, 2 shows its inboxes)"
+		why = "this pod still has " + what + " (open the pod, 2 shows its inboxes)"
 	}
 	return common.Fail("deleting pod "+name+": "+why, msg.err)
 }
