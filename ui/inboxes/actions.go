@@ -2,7 +2,6 @@ package inboxes
 
 import (
 	"context"
-	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -67,7 +66,7 @@ func (m *Model) askDelete(in client.Inbox) {
 		Confirm: "Delete inbox",
 	}
 	o.Type, o.TypeWhat = in.Email, "the inbox's address"
-	if strings.TrimSpace(in.Email) == "" || sanitize.HasControl(in.Email) || len(in.Email) > 256 {
+	if !confirm.Typeable(in.Email) {
 		o.Type, o.TypeWhat = "delete", "the word delete (the address cannot be typed)"
 	}
 	m.deleting = in

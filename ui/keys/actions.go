@@ -2,7 +2,6 @@ package keys
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -119,7 +118,7 @@ func ScopeText(in common.KeyScope, k client.APIKey) string {
 // typeable picks what the user must type: the name, unless it is blank or
 // holds characters nobody can type; then the fallback.
 func typeable(name, fallback, what, fallbackWhat string) (string, string) {
-	if strings.TrimSpace(name) != "" && !sanitize.HasControl(name) && len(name) <= 256 {
+	if confirm.Typeable(name) {
 		return name, what
 	}
 	return fallback, fallbackWhat

@@ -3,7 +3,6 @@ package pods
 import (
 	"context"
 	"strconv"
-	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -81,7 +80,7 @@ func (m *Model) askDelete(p client.Pod) {
 		Confirm: "Delete pod",
 	}
 	o.Type, o.TypeWhat = p.Name, "the pod's name"
-	if strings.TrimSpace(p.Name) == "" || sanitize.HasControl(p.Name) || len(p.Name) > 256 {
+	if !confirm.Typeable(p.Name) {
 		o.Type, o.TypeWhat = p.ID, "the pod's id (its name cannot be typed)"
 	}
 	m.deleting = p
