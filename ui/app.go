@@ -18,9 +18,12 @@ import (
 	"github.com/amkeys/amkeys/client"
 	"github.com/amkeys/amkeys/ui/common"
 	"github.com/amkeys/amkeys/ui/keymap"
+	"github.com/amkeys/amkeys/ui/keys"
+	"github.com/amkeys/amkeys/ui/placeholder"
 	"github.com/amkeys/amkeys/ui/pods"
 	"github.com/amkeys/amkeys/ui/sanitize"
 	"github.com/amkeys/amkeys/ui/secret"
+	"github.com/amkeys/amkeys/ui/tabs"
 )
 
 // Smallest usable window; below it the UI asks for more room.
@@ -44,29 +47,75 @@ type Model struct {
 	err      *common.ErrorMsg
 	notice   string
 	noticeID int
+	orgID    string // the organization, once read; "" if the key may not
 
 	footerSig, footerView string // the cached help line and what it shows
 }
 
 type noticeExpiredMsg struct{ id int }
 
-// New makes the root with the pods screen at the bottom of the stack.
-// cancel is called on quit to end pending requests.
+// organizationMsg is the answer to reading the organization.
+type organizationMsg struct {
+	org client.Organization
+	err error
+}
+
+// New makes the root with the first screen (Home) at the bottom of the
+// stack. cancel is called on quit to end pending requests.
 func New(c *common.Common, cancel func()) *Model {
 	h := help.New()
 	h.ShortSeparator = " · "
 	h.Styles.ShortKey = c.Styles.Accent
 	h.Styles.FullKey = c.Styles.Accent
-	return &Model{c: c, cancel: cancel, keys: keymap.Default(), help: h, stack: []common.Screen{pods.New(c)}, clip: secret.NewJanitor(c.Clipboard)}
+	return &Model{c: c, cancel: cancel, keys: keymap.Default(), help: h, stack: []common.Screen{Home(c)}, clip: secret.NewJanitor(c.Clipboard)}
 }
 
-// Init starts the first screen.
-func (m *Model) Init() tea.Cmd { return m.top().Init() }
+// Home is the first screen: the pods, the organization's own keys and the
+// AgentID credentials, one key each (1, 2, 3).
+func Home(c *common.Common) *tabs.Model {
+	return tabs.New(c, "", []tabs.Tab{
+		{Name: "pods", New: func() common.Screen { return pods.New(c) }},
+		{Name: "organization keys", New: func() common.Screen { return keys.New(c, common.OrganizationKeys()) }},
+		{Name: "AgentID credentials", New: func() common.Screen { return agentIDScreen(c) }},
+	})
+}
+
+// agentIDScreen is where the AgentID credentials screen plugs in.
+func agentIDScreen(c *common.Common) common.Screen {
+	return placeholder.New(c, "AgentID credentials",
+		"AgentID credentials are coming to this screen.",
+		"They are the public keys that approve AgentID sign-ins. This build of amkeys cannot list or change them yet.")
+}
+
+// Init starts the first screen and reads the organization for the status
+// line.
+func (m *Model) Init() tea.Cmd { return tea.Batch(m.top().Init(), m.readOrganization()) }
+
+// readOrganization asks for the organization once. A key that may not
+// read it (403), or a server without the endpoint, just leaves it out.
+func (m *Model) readOrganization() tea.Cmd {
+	api, ctx := m.c.API, m.c.Ctx
+	return func() tea.Msg {
+		rctx, cancel := context.WithTimeout(ctx, common.RequestTimeout)
+		defer cancel()
+		org, err := api.GetOrganization(rctx)
+		return organizationMsg{org: org, err: err}
+	}
+}
 
 func (m *Model) top() common.Screen { return m.stack[len(m.stack)-1] }
 
-// Top is the active screen (for tests).
-func (m *Model) Top() common.Screen { return m.top() }
+// Top is the active screen, the shown tab's inside tabs (for tests).
+func (m *Model) Top() common.Screen {
+	s := m.top()
+	for {
+		t, ok := s.(interface{ Active() common.Screen })
+		if !ok || t.Active() == nil {
+			return s
+		}
+		s = t.Active()
+	}
+}
 
 // Update routes keys to the top screen and results to every screen, each of
 // which keeps only its own.
@@ -106,6 +155,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case noticeExpiredMsg:
 		if msg.id == m.noticeID {
 			m.notice = ""
+		}
+		return m, nil
+	case organizationMsg:
+		// Any failure only leaves the organization out: the status line is
+		// no place for it, and the pods' own load reports a dead server.
+		if msg.err == nil {
+			m.orgID = msg.org.ID
 		}
 		return m, nil
 	}
@@ -225,23 +281,39 @@ func (m *Model) View() string {
 }
 
 // footer renders the one-line help, cached: lipgloss is too slow to run
-// for every binding on every frame.
+// for every binding on every frame. When it is too long, the screen's
+// bindings are cut, never the global ones (back, help, quit).
 func (m *Model) footer() string {
-	bindings := m.shortHelp()
+	screen, global := m.top().ShortHelp(), m.globalBindings()
 	var sig strings.Builder
 	sig.WriteString(strconv.Itoa(m.help.Width))
-	for _, b := range bindings {
+	for _, b := range append(screen, global...) {
 		if b.Enabled() {
 			sig.WriteString("\x00" + b.Help().Key + "\x00" + b.Help().Desc)
 		}
 	}
 	if sig.String() != m.footerSig {
 		m.footerSig = sig.String()
-		// bubbles/help can overrun its width when the ellipsis does not
-		// fit either; cut what it returns.
-		m.footerView = ansi.Truncate(m.help.ShortHelpView(bindings), m.help.Width, "…")
+		m.footerView = m.renderFooter(screen, global)
 	}
 	return m.footerView
+}
+
+func (m *Model) renderFooter(screen, global []key.Binding) string {
+	w := m.help.Width
+	// bubbles/help can overrun its width when the ellipsis does not fit
+	// either; everything it returns is cut again.
+	g := m.help.ShortHelpView(global)
+	s := m.help.ShortHelpView(screen)
+	if s == "" || g == "" {
+		return ansi.Truncate(s+g, w, "…")
+	}
+	sep := m.help.Styles.ShortSeparator.Render(m.help.ShortSeparator)
+	room := w - ansi.StringWidth(g) - ansi.StringWidth(sep)
+	if room < 8 { // too narrow to keep both: cut the whole line
+		return ansi.Truncate(s+sep+g, w, "…")
+	}
+	return ansi.Truncate(s, room, "…") + sep + g
 }
 
 func tooSmall(w, h int) string {
@@ -319,10 +391,15 @@ func (m *Model) statusLine(w int) string {
 		parts = append(parts, "profile "+set.Profile)
 	}
 	parts = append(parts, set.BaseURL)
+	if m.orgID != "" {
+		parts = append(parts, "org "+sanitize.Truncate(m.orgID, 40))
+	}
 	if set.KeySource != "" && !set.Demo {
 		parts = append(parts, "key from "+set.KeySource)
 	}
-	parts = append(parts, m.top().Status())
+	if s := m.top().Status(); s != "" {
+		parts = append(parts, s)
+	}
 	if set.ReadOnly {
 		parts = append(parts, "[read-only]")
 	}
@@ -340,10 +417,6 @@ func (m *Model) globalBindings() []key.Binding {
 	back := m.keys.Back
 	back.SetEnabled(len(m.stack) > 1)
 	return []key.Binding{back, m.keys.Help, m.keys.Quit}
-}
-
-func (m *Model) shortHelp() []key.Binding {
-	return append(m.top().ShortHelp(), m.globalBindings()...)
 }
 
 func (m *Model) fullHelp() string {

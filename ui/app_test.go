@@ -180,7 +180,7 @@ func TestHelpFollowsScreen(t *testing.T) {
 		t.Fatal("help did not close")
 	}
 	footer := lastLine(m.View())
-	if !strings.Contains(footer, "open keys") || strings.Contains(footer, "esc back") {
+	if !strings.Contains(footer, "open pod") || !strings.Contains(footer, "1-3/tab views") || strings.Contains(footer, "esc back") {
 		t.Fatalf("pods footer = %q", footer)
 	}
 	openPod(t, m, "Acme Support")
@@ -261,9 +261,9 @@ func TestErrorLineShowsFixAndClearsOnKey(t *testing.T) {
 func TestClickSelectsARow(t *testing.T) {
 	m, _ := newDemoApp(t, "demo")
 	p := m.Top().(*pods.Model)
-	// Line 0 breadcrumb, 1 the screen's header, 2 the table header, 3 the
-	// first row: a click on line 5 selects the third pod.
-	uitest.Settle(m, tea.MouseMsg{X: 10, Y: 5, Button: tea.MouseButtonLeft, Action: tea.MouseActionPress})
+	// Line 0 breadcrumb, 1 the tab bar, 2 the screen's header, 3 the table
+	// header, 4 the first row: a click on line 6 selects the third pod.
+	uitest.Settle(m, tea.MouseMsg{X: 10, Y: 6, Button: tea.MouseButtonLeft, Action: tea.MouseActionPress})
 	if got := p.List().Table.Cursor(); got != 2 {
 		t.Fatalf("cursor %d after clicking the third row", got)
 	}

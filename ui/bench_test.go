@@ -19,7 +19,7 @@ func loadedKeysScreen(b *testing.B, api *uitest.FakeAPI, n int) (*Model, *keys.M
 	c.Settings.PageSize = 5000
 	root := New(c, nil)
 	root.Update(tea.WindowSizeMsg{Width: 120, Height: 35})
-	screen := keys.New(c, api.Pods[0])
+	screen := keys.New(c, common.PodKeys(api.Pods[0]))
 	uitest.Settle(root, common.PushMsg{Screen: screen})
 	uitest.Settle(root, uitest.Key("G")) // loads every page
 	root.Update(uitest.Key("g"))

@@ -160,8 +160,8 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		m.table, _ = m.table.Update(msg) // the wheel scrolls
 		return m, nil
 	}
-	if podID, keyID, ok := keys.DeletedKey(msg); ok {
-		m.dropKey(podID, keyID)
+	if scope, keyID, ok := keys.DeletedKey(msg); ok {
+		m.dropKey(scope, keyID)
 	}
 	return m, nil
 }
@@ -210,25 +210,31 @@ func (m *Model) open() tea.Cmd {
 		return nil
 	}
 	k := &m.res.Keys[m.rows[m.table.Cursor()]]
-	pod, ok := m.pods[k.PodID]
-	if !ok {
-		pod = client.Pod{ID: k.PodID, Name: k.PodName}
-		if k.PodID == "" {
-			pod.Name = "organization keys"
+	scope := common.OrganizationKeys()
+	if k.PodID != "" {
+		pod, ok := m.pods[k.PodID]
+		if !ok {
+			pod = client.Pod{ID: k.PodID, Name: k.PodName}
 		}
+		scope = common.PodKeys(pod)
 	}
-	s := keys.New(m.c, pod)
+	s := keys.New(m.c, scope)
 	s.FocusKey(k.ID)
 	return common.Push(s)
 }
 
-// dropKey removes a key deleted in its pod's screen.
-func (m *Model) dropKey(podID, keyID string) {
+// dropKey removes a key deleted in a keys screen of scope: the
+// organization's keys, its pod's, or its inbox's.
+func (m *Model) dropKey(scope client.Scope, keyID string) {
 	if m.res == nil {
 		return
 	}
 	for i, k := range m.res.Keys {
-		if k.ID == keyID && k.PodID == podID {
+		listedIn := (scope.IsOrganization() && k.PodID == "") ||
+			(scope.Kind == client.ScopePod && k.PodID == scope.ID) ||
+			(scope.Kind == client.ScopeInbox && k.InboxID == scope.ID)
+		if k.ID == keyID && listedIn {
+			podID := k.PodID
 			m.res.Keys = append(m.res.Keys[:i:i], m.res.Keys[i+1:]...)
 			for j := range m.res.Pods {
 				if p := &m.res.Pods[j]; p.ID == podID && p.Keys > 0 {

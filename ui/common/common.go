@@ -23,6 +23,10 @@ type API interface {
 	ListKeys(ctx context.Context, scope client.Scope, o client.ListOptions) (client.KeyPage, error)
 	CreateKey(ctx context.Context, scope client.Scope, name string, perms client.Permissions) (client.CreatedAPIKey, error)
 	DeleteKey(ctx context.Context, scope client.Scope, keyID string) error
+	ListInboxes(ctx context.Context, scope client.Scope, o client.ListOptions) (client.InboxPage, error)
+	CreateInbox(ctx context.Context, podID string, in client.NewInbox) (client.Inbox, error)
+	DeleteInbox(ctx context.Context, inboxID string) error
+	GetOrganization(ctx context.Context) (client.Organization, error)
 }
 
 // Settings are the user's choices that screens read.

@@ -6,6 +6,7 @@ package confirm
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
@@ -41,6 +42,14 @@ type Options struct {
 	// Type, when not empty, must be typed exactly (spaces around it aside)
 	// before the dialog can be confirmed; TypeWhat names it ("the key's name").
 	Type, TypeWhat string
+}
+
+// Typeable reports whether s can be asked for as Type: not blank, at most
+// 256 bytes, valid UTF-8 and without control characters or U+FFFD (the
+// text field drops both, so such a name could never match).
+func Typeable(s string) bool {
+	return strings.TrimSpace(s) != "" && len(s) <= 256 && utf8.ValidString(s) &&
+		!sanitize.HasControl(s) && !strings.ContainsRune(s, utf8.RuneError)
 }
 
 // KeyMap holds the dialog's bindings.

@@ -1,4 +1,5 @@
-// Package createkey is the form that creates an API key in a pod: a name,
+// Package createkey is the form that creates an API key in a scope (the
+// organization, a pod or an inbox: one form for all three): a name,
 // unrestricted or restricted access, and a checklist of the catalogue's
 // permissions with presets. It confirms with a summary (twice for an
 // unrestricted key), shows the server's refusals in place, never resends a
@@ -57,22 +58,22 @@ const (
 	fieldSubmit
 )
 
-// CreatedMsg tells the keys screen about a new key. It never carries the
-// secret, which goes to the secret screen alone.
+// CreatedMsg tells the keys screen of Scope about a new key. It never
+// carries the secret, which goes to the secret screen alone.
 type CreatedMsg struct {
-	PodID string
+	Scope client.Scope
 	Key   client.APIKey
 }
 
-// StaleMsg tells the keys screen of a pod that a key may have been created
-// without it knowing (an unknown outcome): it should reload.
-type StaleMsg struct{ PodID string }
+// StaleMsg tells the keys screen of a scope that a key may have been
+// created without it knowing (an unknown outcome): it should reload.
+type StaleMsg struct{ Scope client.Scope }
 
 // Model is the form.
 type Model struct {
 	c      *common.Common
-	pod    client.Pod
-	keys   func() []client.APIKey // the pod's loaded keys, for "same as key…"
+	scope  common.KeyScope
+	keys   func() []client.APIKey // the scope's loaded keys, for "same as key…"
 	KeyMap KeyMap
 
 	name         textinput.Model
@@ -98,8 +99,9 @@ type Model struct {
 	height     int
 }
 
-// New makes the form for pod; keys returns the pod's loaded keys (may be nil).
-func New(c *common.Common, pod client.Pod, keys func() []client.APIKey) *Model {
+// New makes the form for scope; keys returns the scope's loaded keys (may
+// be nil).
+func New(c *common.Common, scope common.KeyScope, keys func() []client.APIKey) *Model {
 	in := textinput.New()
 	in.Prompt = ""
 	in.Placeholder = "what the key is for, e.g. support-bot"
@@ -109,7 +111,7 @@ func New(c *common.Common, pod client.Pod, keys func() []client.APIKey) *Model {
 	if keys == nil {
 		keys = func() []client.APIKey { return nil }
 	}
-	m := &Model{c: c, pod: pod, keys: keys, KeyMap: DefaultKeyMap(), name: in,
+	m := &Model{c: c, scope: scope, keys: keys, KeyMap: DefaultKeyMap(), name: in,
 		perms: client.Restricted(), list: newChecklist()}
 	m.setFocus(fieldName)
 	return m

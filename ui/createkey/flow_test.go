@@ -14,6 +14,7 @@ import (
 	"github.com/amkeys/amkeys/client"
 	"github.com/amkeys/amkeys/ui"
 	"github.com/amkeys/amkeys/ui/clip"
+	"github.com/amkeys/amkeys/ui/common"
 	"github.com/amkeys/amkeys/ui/secret"
 	"github.com/amkeys/amkeys/ui/uitest"
 )
@@ -141,7 +142,7 @@ var _ tea.Model = (*ui.Model)(nil)
 func TestFindSeesAHeldSecret(t *testing.T) {
 	c := uitest.NewCommon(t, uitest.NewFakeAPI(acme.ID, 0))
 	created := client.CreatedAPIKey{APIKey: client.APIKey{Name: "k", Prefix: "am_x"}, Secret: "am_xHeldSecret123"}
-	m := secret.New(c, acme, created)
+	m := secret.New(c, common.PodKeys(acme), created)
 	if uitest.FindString(m, created.Secret) == "" {
 		t.Fatal("find missed the secret held by the secret screen")
 	}

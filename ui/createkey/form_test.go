@@ -18,7 +18,7 @@ var acme = client.Pod{ID: "pod-1", Name: "Acme Support"}
 func newForm(t *testing.T, keys []client.APIKey, w, h int) *createkey.Model {
 	t.Helper()
 	c := uitest.NewCommon(t, uitest.NewFakeAPI(acme.ID, 0))
-	m := createkey.New(c, acme, func() []client.APIKey { return keys })
+	m := createkey.New(c, common.PodKeys(acme), func() []client.APIKey { return keys })
 	m.SetSize(w, h)
 	return m
 }

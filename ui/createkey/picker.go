@@ -18,7 +18,7 @@ import (
 // maxMatches bounds what the picker keeps; typing narrows it.
 const maxMatches = 200
 
-// picker chooses a loaded key of the pod to copy its permissions from.
+// picker chooses a loaded key of the scope to copy its permissions from.
 type picker struct {
 	input   textinput.Model
 	keys    []client.APIKey
@@ -69,7 +69,7 @@ func (p *picker) filter() {
 func (m *Model) openPicker() {
 	keys := m.keys()
 	if len(keys) == 0 {
-		m.info = "No keys of this pod are loaded to copy from."
+		m.info = "No keys of this " + m.scope.Kind() + " are loaded to copy from."
 		return
 	}
 	m.picker = newPicker(keys)

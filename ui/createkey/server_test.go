@@ -41,7 +41,7 @@ func newClient(t *testing.T, url, key string) *client.Client {
 func formOn(t *testing.T, url, key string, pod client.Pod) (*createkey.Model, *common.Common) {
 	t.Helper()
 	c := uitest.NewCommon(t, newClient(t, url, key))
-	m := createkey.New(c, pod, nil)
+	m := createkey.New(c, common.PodKeys(pod), nil)
 	m.SetSize(100, 30)
 	return m, c
 }

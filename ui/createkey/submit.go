@@ -68,9 +68,12 @@ func (m *Model) review() {
 }
 
 func (m *Model) summaryFields(name string) []confirm.Field {
-	fields := []confirm.Field{{Label: "name", Value: name}, {Label: "pod", Value: m.pod.Name}}
+	fields := []confirm.Field{{Label: "name", Value: name}, {Label: m.scope.Kind(), Value: m.scope.Name()}}
+	if m.scope.Scope.IsOrganization() {
+		fields[1] = confirm.Field{Label: "scope", Value: "organization (every pod and inbox)"}
+	}
 	if m.unrestricted {
-		return append(fields, confirm.Field{Label: "access", Value: "UNRESTRICTED: full access within this pod"})
+		return append(fields, confirm.Field{Label: "access", Value: "UNRESTRICTED: full access within this " + m.scope.Kind()})
 	}
 	fields = append(fields, confirm.Field{Label: "access", Value: "restricted: " + m.perms.Summary() + " permissions"})
 	for _, g := range m.list.groups {
@@ -94,7 +97,7 @@ func (m *Model) summaryNotes(name string) []string {
 	}
 	for _, k := range m.keys() {
 		if k.Name == name {
-			notes = append(notes, "A key named "+name+" already exists in this pod; this creates another.")
+			notes = append(notes, "A key named "+name+" already exists in this "+m.scope.Kind()+"; this creates another.")
 			break
 		}
 	}
@@ -121,7 +124,7 @@ func (m *Model) askUnrestricted() {
 	m.dialog = confirm.New(m.c.Styles, confirm.Options{
 		Title: "Really create an UNRESTRICTED key?",
 		Notes: []string{
-			"It will have full access within pod " + m.pod.Name + ", including permissions the API adds later.",
+			"It will have full access within " + m.scope.Describe() + ", including permissions the API adds later.",
 			"Anyone holding it can read, send and delete mail and create and delete other API keys.",
 		},
 		Confirm: "Create unrestricted",
@@ -145,11 +148,11 @@ func (m *Model) submit() tea.Cmd {
 	if m.unrestricted {
 		perms = client.Unrestricted()
 	}
-	id, api, ctx, podID, name := m.pending, m.c.API, m.c.Ctx, m.pod.ID, m.sentName
+	id, api, ctx, scope, name := m.pending, m.c.API, m.c.Ctx, m.scope.Scope, m.sentName
 	return func() tea.Msg {
 		rctx, cancel := context.WithTimeout(ctx, common.RequestTimeout)
 		defer cancel()
-		k, err := api.CreateKey(rctx, client.PodScope(podID), name, perms)
+		k, err := api.CreateKey(rctx, scope, name, perms)
 		return createdMsg{id: id, key: k, err: err}
 	}
 }
@@ -169,15 +172,15 @@ func (m *Model) onCreated(msg createdMsg) tea.Cmd {
 		fallthrough
 	case err == nil:
 		pub := msg.key.APIKey
-		podID := m.pod.ID
+		scope := m.scope.Scope
 		return tea.Batch(
-			common.Replace(secret.New(m.c, m.pod, msg.key)),
-			func() tea.Msg { return CreatedMsg{PodID: podID, Key: pub} },
+			common.Replace(secret.New(m.c, m.scope, msg.key)),
+			func() tea.Msg { return CreatedMsg{Scope: scope, Key: pub} },
 		)
 	case errors.Is(err, client.ErrOutcomeUnknown):
 		m.problem = []string{
 			"The server's answer was lost, so the key may or may not have been created. amkeys will not send it again by itself.",
-			"Checking this pod's keys for one named " + m.sentName + "…",
+			"Checking the keys of " + m.scope.Describe() + " for one named " + m.sentName + "…",
 		}
 		return m.lookup()
 	case errors.Is(err, context.Canceled):
@@ -214,16 +217,16 @@ func describe(err error) []string {
 	return lines
 }
 
-// lookup lists every page of the pod's keys and keeps those named like the
+// lookup lists every page of the scope's keys and keeps those named like the
 // key that was sent.
 func (m *Model) lookup() tea.Cmd {
 	m.checking = m.c.NextRequestID()
-	id, api, ctx, podID, name, size := m.checking, m.c.API, m.c.Ctx, m.pod.ID, m.sentName, m.c.Settings.PageSize
+	id, api, ctx, scope, name, size := m.checking, m.c.API, m.c.Ctx, m.scope.Scope, m.sentName, m.c.Settings.PageSize
 	return func() tea.Msg {
 		rctx, cancel := context.WithTimeout(ctx, common.RequestTimeout)
 		defer cancel()
 		var found []client.APIKey
-		err := eachKey(rctx, api, podID, size, func(k client.APIKey) {
+		err := eachKey(rctx, api, scope, size, func(k client.APIKey) {
 			if k.Name == name {
 				found = append(found, k)
 			}
@@ -234,11 +237,11 @@ func (m *Model) lookup() tea.Cmd {
 
 // eachKey walks every page under a PageGuard (the API interface has no
 // EachKey of its own).
-func eachKey(ctx context.Context, api common.API, podID string, size int, fn func(client.APIKey)) error {
+func eachKey(ctx context.Context, api common.API, scope client.Scope, size int, fn func(client.APIKey)) error {
 	var guard client.PageGuard
 	token := ""
 	for {
-		page, err := api.ListKeys(ctx, client.PodScope(podID), client.ListOptions{Limit: size, PageToken: token})
+		page, err := api.ListKeys(ctx, scope, client.ListOptions{Limit: size, PageToken: token})
 		if err != nil {
 			return err
 		}
@@ -274,15 +277,15 @@ func (m *Model) onLookup(msg lookupMsg) tea.Cmd {
 			"Look at the keys list (r refreshes it) before creating it again: a key named " + msg.name + " may exist, and its secret cannot be recovered."}
 		return nil
 	case len(found) == 0:
-		m.problem = []string{lost, "No new key named " + msg.name + " exists in this pod: it was not created. You can submit again."}
+		m.problem = []string{lost, "No new key named " + msg.name + " exists in " + m.scope.Describe() + ": it was not created. You can submit again."}
 		return nil
 	}
 	k := found[0]
 	m.problem = []string{lost,
 		"A key named " + msg.name + " now exists (prefix " + k.Prefix + "…, created " + format.Exact(k.CreatedAt) + ")" + others(len(found)) + ".",
 		"Its secret cannot be recovered: delete that key and create a new one."}
-	podID := m.pod.ID
-	return func() tea.Msg { return StaleMsg{PodID: podID} }
+	scope := m.scope.Scope
+	return func() tea.Msg { return StaleMsg{Scope: scope} }
 }
 
 func others(n int) string {

@@ -79,7 +79,7 @@ func (m *Model) View() string {
 	w := max(m.width, 20)
 	lay := m.layout()
 	lines := make([]string, lay.height)
-	lines[0] = st.Title.Render(sanitize.Truncate("New API key in pod "+m.pod.Name, w))
+	lines[0] = st.Title.Render(sanitize.Truncate("New API key in "+m.scope.Describe(), w))
 	for i, msg := range lay.messages {
 		if len(m.problem) > 0 {
 			msg = st.Danger.Render(msg)
@@ -88,11 +88,11 @@ func (m *Model) View() string {
 	}
 	lines[lay.nameY] = m.label("Name", fieldName) + m.name.View()
 	lines[lay.nameY+1] = strings.Repeat(" ", labelWidth) + m.nameHint()
-	lines[lay.accessY] = m.label("Access", fieldAccess) + m.radio(true, "Unrestricted (full access within this pod)")
+	lines[lay.accessY] = m.label("Access", fieldAccess) + m.radio(true, "Unrestricted (full access within this "+m.scope.Kind()+")")
 	lines[lay.accessY+1] = strings.Repeat(" ", labelWidth) + m.radio(false, "Restricted: only what you tick")
 	lines[lay.listY-1] = m.listHeader()
 	if m.unrestricted {
-		warn := sanitize.Lines("An unrestricted key can do everything within pod "+m.pod.Name+
+		warn := sanitize.Lines("An unrestricted key can do everything within "+m.scope.Describe()+
 			": read, send and delete mail, change inboxes and domains, and create and delete other API keys."+
 			" Choose Restricted to give it only what it needs.", w-2, lay.listH)
 		for i, l := range warn {

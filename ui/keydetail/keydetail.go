@@ -33,16 +33,16 @@ func DefaultKeyMap() KeyMap {
 // Model is the key detail screen.
 type Model struct {
 	c      *common.Common
-	pod    client.Pod
+	scope  common.KeyScope // the list the key was opened from
 	key    client.APIKey
 	KeyMap KeyMap
 	vp     viewport.Model
 	width  int
 }
 
-// New makes the screen for k in pod.
-func New(c *common.Common, pod client.Pod, k client.APIKey) *Model {
-	m := &Model{c: c, pod: pod, key: k, KeyMap: DefaultKeyMap(), vp: viewport.New(0, 0)}
+// New makes the screen for k, opened from the keys of scope.
+func New(c *common.Common, scope common.KeyScope, k client.APIKey) *Model {
+	m := &Model{c: c, scope: scope, key: k, KeyMap: DefaultKeyMap(), vp: viewport.New(0, 0)}
 	m.vp.KeyMap = viewport.KeyMap{
 		Up: m.KeyMap.Up, Down: m.KeyMap.Down, PageUp: m.KeyMap.PageUp, PageDown: m.KeyMap.PageDown,
 	}
@@ -106,10 +106,10 @@ func (m *Model) render() string {
 	field("prefix", k.Prefix+"… (the rest of the secret is never shown again)")
 	field("scope", k.Scope().Kind.String())
 	if k.PodID != "" {
-		field("pod", m.pod.Name+" ("+k.PodID+")")
+		field("pod", m.named(client.PodScope(k.PodID)))
 	}
 	if k.InboxID != "" {
-		field("inbox", k.InboxID)
+		field("inbox", m.named(client.InboxScope(k.InboxID)))
 	}
 	field("created", format.Exact(k.CreatedAt)+" · "+format.Ago(k.CreatedAt, now))
 	if k.NeverUsed() {
@@ -120,6 +120,15 @@ func (m *Model) render() string {
 	b.WriteByte('\n')
 	b.WriteString(Grid(m.c, k.Permissions, m.width))
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// named is "Acme Support (pod id)" when the screen knows the name of s,
+// else s's id alone. An inbox's id is its address, so it is not repeated.
+func (m *Model) named(s client.Scope) string {
+	if s != m.scope.Scope || m.scope.Label == "" || m.scope.Label == s.ID {
+		return s.ID
+	}
+	return m.scope.Label + " (" + s.ID + ")"
 }
 
 // Grid renders a permission record grouped by resource. An unrestricted key

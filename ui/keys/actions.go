@@ -2,7 +2,6 @@ package keys
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -20,10 +19,11 @@ import (
 // need the typed name.
 const RecentUse = 24 * time.Hour
 
-// deletedMsg is the answer to a delete, for the keys screen of its pod.
+// deletedMsg is the answer to a delete, for the keys screen of its scope.
 type deletedMsg struct {
-	podID, keyID, name string
-	err                error
+	scope       client.Scope
+	keyID, name string
+	err         error
 }
 
 // updateActions handles the create and delete keys, the open dialog and
@@ -42,7 +42,7 @@ func (m *Model) updateActions(msg tea.Msg) (handled bool, cmd tea.Cmd) {
 			// The form reads the loaded keys in its Update, on this same
 			// goroutine, for "same as key…".
 			loaded := func() []client.APIKey { return m.list.Items() }
-			return true, common.Push(createkey.New(m.c, m.pod, loaded))
+			return true, common.Push(createkey.New(m.c, m.scope, loaded))
 		case key.Matches(msg, m.KeyMap.Delete):
 			if sel, ok := m.list.Selected(); ok {
 				m.askDelete(*sel)
@@ -50,16 +50,16 @@ func (m *Model) updateActions(msg tea.Msg) (handled bool, cmd tea.Cmd) {
 			return true, nil
 		}
 	case deletedMsg:
-		if msg.podID == m.pod.ID {
+		if msg.scope == m.scope.Scope {
 			return true, m.onDeleted(msg)
 		}
 	case createkey.CreatedMsg:
-		if msg.PodID == m.pod.ID {
+		if msg.Scope == m.scope.Scope {
 			m.list.Prepend(msg.Key)
 			return true, nil
 		}
 	case createkey.StaleMsg:
-		if msg.PodID == m.pod.ID {
+		if msg.Scope == m.scope.Scope {
 			return true, m.list.Reload()
 		}
 	}
@@ -79,7 +79,7 @@ func (m *Model) askDelete(k client.APIKey) {
 		Fields: []confirm.Field{
 			{Label: "name", Value: k.Name},
 			{Label: "prefix", Value: MaskPrefix(k.Prefix)},
-			{Label: "scope", Value: k.Scope().Kind.String() + " (" + m.pod.Name + ")"},
+			{Label: "scope", Value: ScopeText(m.scope, k)},
 			{Label: "permissions", Value: k.Permissions.Summary()},
 			{Label: "last used", Value: last},
 		},
@@ -101,10 +101,24 @@ func (m *Model) askDelete(k client.APIKey) {
 	m.dialog = confirm.New(m.c.Styles, o)
 }
 
+// ScopeText says what k is bound to: "pod (Acme Support)", "inbox
+// (a@b.to)", "organization". A key listed in a scope but bound to a
+// narrower one (an inbox key in its pod's list) shows that one's id.
+func ScopeText(in common.KeyScope, k client.APIKey) string {
+	ks := k.Scope()
+	switch {
+	case ks.IsOrganization():
+		return "organization"
+	case ks == in.Scope:
+		return ks.Kind.String() + " (" + in.Name() + ")"
+	}
+	return ks.Kind.String() + " (" + ks.ID + ")"
+}
+
 // typeable picks what the user must type: the name, unless it is blank or
 // holds characters nobody can type; then the fallback.
 func typeable(name, fallback, what, fallbackWhat string) (string, string) {
-	if strings.TrimSpace(name) != "" && !sanitize.HasControl(name) && len(name) <= 256 {
+	if confirm.Typeable(name) {
 		return name, what
 	}
 	return fallback, fallbackWhat
@@ -122,12 +136,12 @@ func (m *Model) updateDialog(k tea.KeyMsg) tea.Cmd {
 }
 
 func (m *Model) deleteCmd(k client.APIKey) tea.Cmd {
-	api, ctx, podID, keyID, name := m.c.API, m.c.Ctx, m.pod.ID, k.ID, k.Name
+	api, ctx, scope, keyID, name := m.c.API, m.c.Ctx, m.scope.Scope, k.ID, k.Name
 	return func() tea.Msg {
 		rctx, cancel := context.WithTimeout(ctx, common.RequestTimeout)
 		defer cancel()
-		err := api.DeleteKey(rctx, client.PodScope(podID), keyID)
-		return deletedMsg{podID: podID, keyID: keyID, name: name, err: err}
+		err := api.DeleteKey(rctx, scope, keyID)
+		return deletedMsg{scope: scope, keyID: keyID, name: name, err: err}
 	}
 }
 

@@ -36,7 +36,7 @@ func (m *Model) applyFocus(msg tea.Msg) tea.Cmd {
 	}
 	if m.list.Complete() {
 		m.focusID = ""
-		return common.Notify("That key is no longer in this pod")
+		return common.Notify("That key is no longer in " + m.scope.Describe())
 	}
 	if m.list.Loading() || m.list.Shown() == 0 {
 		return nil
@@ -50,11 +50,12 @@ func (m *Model) applyFocus(msg tea.Msg) tea.Cmd {
 }
 
 // DeletedKey reports a key that a keys screen deleted (or found already
-// gone), so that other screens showing it, such as the audit, drop it.
-func DeletedKey(msg tea.Msg) (podID, keyID string, ok bool) {
+// gone) and the scope it was listed in, so that other screens showing it,
+// such as the audit, drop it.
+func DeletedKey(msg tea.Msg) (scope client.Scope, keyID string, ok bool) {
 	d, ok := msg.(deletedMsg)
 	if !ok || (d.err != nil && !client.IsNotFound(d.err)) {
-		return "", "", false
+		return client.Scope{}, "", false
 	}
-	return d.podID, d.keyID, true
+	return d.scope, d.keyID, true
 }

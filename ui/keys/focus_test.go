@@ -47,7 +47,7 @@ func focusPod(t *testing.T) (*common.Common, client.Pod, []string) {
 
 func TestFocusKeyLoadsPagesUntilFound(t *testing.T) {
 	c, pod, ids := focusPod(t)
-	m := keys.New(c, pod)
+	m := keys.New(c, common.PodKeys(pod))
 	m.SetSize(100, 30)
 	m.FocusKey(ids[1]) // newest first: on the third page of 10
 	if notes := drive(m, m.Init()); len(notes) != 0 {
@@ -64,7 +64,7 @@ func TestFocusKeyLoadsPagesUntilFound(t *testing.T) {
 
 func TestFocusKeyThatIsGoneNotifies(t *testing.T) {
 	c, pod, _ := focusPod(t)
-	m := keys.New(c, pod)
+	m := keys.New(c, common.PodKeys(pod))
 	m.SetSize(100, 30)
 	m.FocusKey("no-such-key")
 	notes := drive(m, m.Init())
@@ -75,7 +75,7 @@ func TestFocusKeyThatIsGoneNotifies(t *testing.T) {
 
 func TestFocusKeyStopsWhenTheUserMoves(t *testing.T) {
 	c, pod, ids := focusPod(t)
-	m := keys.New(c, pod)
+	m := keys.New(c, common.PodKeys(pod))
 	m.SetSize(100, 30)
 	m.FocusKey(ids[0])
 	loaded := uitest.Collect(m.Init(), 5*time.Second)

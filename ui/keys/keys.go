@@ -1,5 +1,7 @@
-// Package keys is the screen of one pod's API keys: a paged table with sort,
-// filter and quick filters for never-used, stale and unrestricted keys.
+// Package keys is the screen of one scope's API keys (the organization's, a
+// pod's or an inbox's): a paged table with sort, filter and quick filters
+// for never-used, stale and unrestricted keys, and the create and delete
+// flows, which are the same for every scope.
 package keys
 
 import (
@@ -69,7 +71,7 @@ var quickNames = [...]string{"all", "never used", "stale", "unrestricted"}
 // Model is the keys screen.
 type Model struct {
 	c      *common.Common
-	pod    client.Pod
+	scope  common.KeyScope
 	KeyMap KeyMap
 	list   listing.Model[client.APIKey]
 	sort   Sort
@@ -94,25 +96,29 @@ var columns = []table.Column{
 	{Title: "state", Width: 5},
 }
 
-// New makes the screen for pod.
-func New(c *common.Common, pod client.Pod) *Model {
-	api, podID, pageSize := c.API, pod.ID, c.Settings.PageSize
+// New makes the screen for the keys of scope.
+func New(c *common.Common, scope common.KeyScope) *Model {
+	api, where, pageSize := c.API, scope.Scope, c.Settings.PageSize
 	fetch := func(ctx context.Context, token string) (listing.Page[client.APIKey], error) {
-		page, err := api.ListKeys(ctx, client.PodScope(podID), client.ListOptions{Limit: pageSize, PageToken: token})
-		// All keys of a page share the screen's pod id string, so 100,000
-		// keys do not carry 100,000 copies of it.
+		page, err := api.ListKeys(ctx, where, client.ListOptions{Limit: pageSize, PageToken: token})
+		// All keys of a page share the screen's scope id string, so
+		// 100,000 keys do not carry 100,000 copies of it.
 		for i := range page.Keys {
-			if page.Keys[i].PodID == podID {
-				page.Keys[i].PodID = podID
+			k := &page.Keys[i]
+			if k.PodID == where.ID {
+				k.PodID = where.ID
+			}
+			if k.InboxID == where.ID {
+				k.InboxID = where.ID
 			}
 		}
 		return listing.Page[client.APIKey]{Items: page.Keys, Next: page.NextPageToken, Unreadable: len(page.Unreadable), Text: page.Text}, err
 	}
-	m := &Model{c: c, pod: pod, KeyMap: DefaultKeyMap(), now: c.Now()}
+	m := &Model{c: c, scope: scope, KeyMap: DefaultKeyMap(), now: c.Now()}
 	m.KeyMap.New.SetEnabled(!c.Settings.ReadOnly)
 	m.KeyMap.Delete.SetEnabled(!c.Settings.ReadOnly)
 	m.list = listing.New(c, listing.Config[client.APIKey]{
-		Owner:   "keys/" + pod.ID,
+		Owner:   "keys/" + where.String(),
 		Noun:    "keys",
 		Columns: columns,
 		Fetch:   fetch,
@@ -129,8 +135,8 @@ func searchKey(k *client.APIKey) listing.SearchFields {
 // Init starts loading.
 func (m *Model) Init() tea.Cmd { return m.list.Reload() }
 
-// Pod is the pod the screen shows.
-func (m *Model) Pod() client.Pod { return m.pod }
+// Scope is the scope whose keys the screen shows.
+func (m *Model) Scope() common.KeyScope { return m.scope }
 
 // List exposes the listing for tests and benchmarks.
 func (m *Model) List() *listing.Model[client.APIKey] { return &m.list }
@@ -142,7 +148,7 @@ func (m *Model) SetSize(w, h int) {
 }
 
 // Title is the breadcrumb entry.
-func (m *Model) Title() string { return m.pod.Name }
+func (m *Model) Title() string { return m.scope.Title() }
 
 // CapturesInput is true while the filter or a dialog has focus.
 func (m *Model) CapturesInput() bool { return m.list.Filtering() || m.dialog != nil }
@@ -209,7 +215,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		switch {
 		case key.Matches(k, m.KeyMap.Open):
 			if sel, ok := m.list.Selected(); ok {
-				return m, common.Push(keydetail.New(m.c, m.pod, *sel))
+				return m, common.Push(keydetail.New(m.c, m.scope, *sel))
 			}
 			return m, nil
 		case key.Matches(k, m.KeyMap.Sort):
@@ -290,6 +296,9 @@ func (m *Model) cell(k *client.APIKey, col int) string {
 	case 1:
 		return MaskPrefix(k.Prefix)
 	case 2:
+		if k.Scope().IsOrganization() {
+			return "org" // the column is five wide
+		}
 		return k.Scope().Kind.String()
 	case 3:
 		return k.Permissions.Summary()

@@ -2,7 +2,7 @@ package pods
 
 import (
 	"context"
-	"strings"
+	"strconv"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -20,6 +20,18 @@ type deletedMsg struct {
 	podID, name string
 	err         error
 }
+
+// refusedMsg is a delete refused because the pod still has inboxes, with
+// how many it has (counted after the refusal).
+type refusedMsg struct {
+	deletedMsg
+	inboxes  int
+	more     bool  // more than inboxes: only the first page was counted
+	countErr error // the count failed; the refusal still stands
+}
+
+// countLimit bounds the inboxes counted after a refusal: one page.
+const countLimit = 100
 
 // updateActions handles n and d, the open dialog and their results;
 // handled is false for everything else.
@@ -43,6 +55,8 @@ func (m *Model) updateActions(msg tea.Msg) (handled bool, cmd tea.Cmd) {
 		}
 	case deletedMsg:
 		return true, m.onDeleted(msg)
+	case refusedMsg:
+		return true, m.onRefused(msg)
 	case createpod.CreatedMsg:
 		return true, m.onCreated(msg.Pod)
 	}
@@ -59,11 +73,14 @@ func (m *Model) askDelete(p client.Pod) {
 			{Label: "client id", Value: p.ClientID},
 			{Label: "created", Value: format.Exact(p.CreatedAt)},
 		},
-		Notes:   []string{"Every API key of this pod is deleted with it, and everything using those keys stops working at once. This cannot be undone."},
+		Notes: []string{
+			"Every API key of this pod is deleted with it, and everything using those keys stops working at once. This cannot be undone.",
+			"A pod that still has inboxes or domains cannot be deleted: delete them first (the server refuses, and amkeys deletes none for you).",
+		},
 		Confirm: "Delete pod",
 	}
 	o.Type, o.TypeWhat = p.Name, "the pod's name"
-	if strings.TrimSpace(p.Name) == "" || sanitize.HasControl(p.Name) || len(p.Name) > 256 {
+	if !confirm.Typeable(p.Name) {
 		o.Type, o.TypeWhat = p.ID, "the pod's id (its name cannot be typed)"
 	}
 	m.deleting = p
@@ -96,8 +113,41 @@ func (m *Model) onDeleted(msg deletedMsg) tea.Cmd {
 	case client.IsNotFound(msg.err):
 		m.list.Remove(drop)
 		return common.Notify("Pod " + name + " was already gone; removed it from the list")
+	case client.Code(msg.err) == client.CodeCannotDelete:
+		return m.countInboxes(msg)
 	}
 	return common.Fail("deleting pod "+name, msg.err)
+}
+
+// countInboxes counts the refused pod's inboxes (one page), so that the
+// error can say how many stand in the way.
+func (m *Model) countInboxes(refused deletedMsg) tea.Cmd {
+	api, ctx := m.c.API, m.c.Ctx
+	return func() tea.Msg {
+		rctx, cancel := context.WithTimeout(ctx, common.RequestTimeout)
+		defer cancel()
+		page, err := api.ListInboxes(rctx, client.PodScope(refused.podID), client.ListOptions{Limit: countLimit})
+		return refusedMsg{deletedMsg: refused, inboxes: len(page.Inboxes), more: page.NextPageToken != "", countErr: err}
+	}
+}
+
+// onRefused explains the refusal; the server's own message and fix follow
+// on the error line.
+func (m *Model) onRefused(msg refusedMsg) tea.Cmd {
+	name := sanitize.Truncate(msg.name, 60)
+	why := "it still has inboxes or domains; delete them first"
+	if msg.countErr == nil && msg.inboxes > 0 {
+		n := strconv.Itoa(msg.inboxes)
+		if msg.more {
+			n = "more than " + n
+		}
+		what := n + " inboxes; delete them first"
+		if msg.inboxes == 1 && !msg.more {
+			what = "1 inbox; delete it first"
+		}
+		why = "this pod still has " + what + " (open the pod, 2 shows its inboxes)"
+	}
+	return common.Fail("deleting pod "+name+": "+why, msg.err)
 }
 
 // onCreated shows the new pod first. A client id the API already knew

@@ -15,10 +15,12 @@ import (
 	"github.com/amkeys/amkeys/ui/common"
 	"github.com/amkeys/amkeys/ui/confirm"
 	"github.com/amkeys/amkeys/ui/format"
+	"github.com/amkeys/amkeys/ui/inboxes"
 	"github.com/amkeys/amkeys/ui/keys"
 	"github.com/amkeys/amkeys/ui/listing"
 	"github.com/amkeys/amkeys/ui/styles"
 	"github.com/amkeys/amkeys/ui/table"
+	"github.com/amkeys/amkeys/ui/tabs"
 )
 
 // KeyMap holds the screen's bindings.
@@ -29,7 +31,7 @@ type KeyMap struct {
 // DefaultKeyMap returns the screen's bindings.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Open:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open keys")),
+		Open:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open pod")),
 		Sort:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "newest/oldest")),
 		Refresh: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh")),
 		New:     key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new pod")),
@@ -47,6 +49,14 @@ var columns = []table.Column{
 }
 
 var errNoPodID = errors.New("the server sent this pod without an id, so its keys cannot be listed")
+
+// Open is a pod's screen: its keys and its inboxes, a tab each.
+func Open(c *common.Common, p client.Pod) *tabs.Model {
+	return tabs.New(c, p.Name, []tabs.Tab{
+		{Name: "keys", New: func() common.Screen { return keys.New(c, common.PodKeys(p)) }},
+		{Name: "inboxes", New: func() common.Screen { return inboxes.New(c, p) }},
+	})
+}
 
 // Model is the pods screen.
 type Model struct {
@@ -154,7 +164,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 				// Listing keys of "" would list the organization's keys.
 				return m, common.Fail("opening the pod", errNoPodID)
 			}
-			return m, common.Push(keys.New(m.c, *p))
+			return m, common.Push(Open(m.c, *p))
 		case key.Matches(k, m.KeyMap.Sort):
 			return m, m.SetAscending(!m.ascending)
 		case key.Matches(k, m.KeyMap.Refresh):

@@ -52,9 +52,9 @@ type tickMsg struct {
 type Model struct {
 	c      *common.Common
 	id     int
-	pod    client.Pod
-	key    client.APIKey // the key without its secret
-	secret string        // emptied when the user leaves
+	scope  common.KeyScope // where the key was created
+	key    client.APIKey   // the key without its secret
+	secret string          // emptied when the user leaves
 	// invalid is why the server's "secret" is not a key (nil when it is
 	// one): it is then shown only through the sanitiser, never copied.
 	invalid error
@@ -74,9 +74,9 @@ type Model struct {
 	height int
 }
 
-// New makes the screen for a key just created in pod.
-func New(c *common.Common, pod client.Pod, created client.CreatedAPIKey) *Model {
-	m := &Model{c: c, id: c.NextRequestID(), pod: pod, key: created.APIKey, secret: created.Secret, KeyMap: DefaultKeyMap()}
+// New makes the screen for a key just created in scope.
+func New(c *common.Common, scope common.KeyScope, created client.CreatedAPIKey) *Model {
+	m := &Model{c: c, id: c.NextRequestID(), scope: scope, key: created.APIKey, secret: created.Secret, KeyMap: DefaultKeyMap()}
 	m.invalid = client.ValidSecret(created.Secret)
 	m.KeyMap.Copy.SetEnabled(c.Clipboard != nil && m.invalid == nil)
 	return m
@@ -261,8 +261,8 @@ func (m *Model) View() string {
 	}
 	field("name", m.key.Name)
 	field("prefix", m.key.Prefix+"…")
-	field("pod", m.pod.Name)
-	field("permissions", permissionText(m.key.Permissions))
+	field(m.scope.Kind(), m.scope.Name())
+	field("permissions", permissionText(m.key.Permissions, m.scope.Kind()))
 	b.WriteByte('\n')
 	b.WriteString(st.Label.Render(padRight("secret", 13)))
 	if m.revealed {
@@ -310,9 +310,9 @@ func (m *Model) clipboardLines() []string {
 	return out
 }
 
-func permissionText(p client.Permissions) string {
+func permissionText(p client.Permissions, kind string) string {
 	if p.IsUnrestricted() {
-		return "UNRESTRICTED: full access within this pod"
+		return "UNRESTRICTED: full access within this " + kind
 	}
 	names := p.Names()
 	if len(names) == 0 {

@@ -33,7 +33,7 @@ func newScreen(t *testing.T, clearAfter time.Duration) (*secret.Model, *clip.Fak
 	t.Cleanup(fake.Release)
 	c := uitest.NewCommon(t, uitest.NewFakeAPI(pod.ID, 0))
 	c.Clipboard = clip.New(fake, nil, clip.Options{ClearAfter: clearAfter})
-	m := secret.New(c, pod, created())
+	m := secret.New(c, common.PodKeys(pod), created())
 	m.SetSize(100, 25)
 	return m, fake, c
 }
@@ -238,14 +238,14 @@ func TestRevealedSecretIsSanitised(t *testing.T) {
 	c := uitest.NewCommon(t, uitest.NewFakeAPI(pod.ID, 0))
 	k := created()
 	k.Secret = "am_\x1b[2J\x1b]52;c;eA==\x07tail"
-	m := secret.New(c, pod, k)
+	m := secret.New(c, common.PodKeys(pod), k)
 	m.SetSize(100, 25)
 	press(m, "v")
 	if v := m.View(); strings.ContainsAny(v, "\x1b\x07") || !strings.Contains(v, "tail") {
 		t.Fatalf("revealed secret not made inert: %q", v)
 	}
 	// No clipboard at all: c is not offered, and the screen says so.
-	m = secret.New(c, pod, created())
+	m = secret.New(c, common.PodKeys(pod), created())
 	m.SetSize(100, 25)
 	if m.KeyMap.Copy.Enabled() || !strings.Contains(uitest.Plain(m.View()), "No clipboard is available") {
 		t.Error("copy offered without a clipboard")
@@ -262,7 +262,7 @@ func TestInvalidSecretIsNeverCopiedNorRenderedRaw(t *testing.T) {
 	k.Secret = "\x1b]52;c;ZXZpbA==\x07\x1b[2J"
 	c := uitest.NewCommon(t, uitest.NewFakeAPI(pod.ID, 0))
 	c.Clipboard = clip.New(fake, nil, clip.Options{ClearAfter: 30 * time.Second})
-	m := secret.New(c, pod, k)
+	m := secret.New(c, common.PodKeys(pod), k)
 	m.SetSize(100, 25)
 	if m.KeyMap.Copy.Enabled() {
 		t.Error("c is offered for an invalid secret")
