@@ -87,10 +87,10 @@ func (m *Model) askRevoke(p client.PublicKeyCredential) {
 		Confirm: "Revoke",
 	}
 	if typeable(p.Name) {
-		o.Type, o.TypeWhat = p.Name, "its name, or the first "+strconv.Itoa(ShortFingerprint)+" fingerprint characters ("+fp+"),"
+		o.Type, o.TypeWhat = p.Name, "the name, or the fingerprint start "+fp+","
 		o.Also = []string{fp}
 	} else {
-		o.Type, o.TypeWhat = fp, "the first "+strconv.Itoa(ShortFingerprint)+" fingerprint characters (its name cannot be typed)"
+		o.Type, o.TypeWhat = fp, "the fingerprint start (the name cannot be typed)"
 	}
 	m.asking, m.revoking = askRevoke, p
 	m.dialog = confirm.New(m.c.Styles, o)

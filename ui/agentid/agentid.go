@@ -22,6 +22,7 @@ import (
 	"github.com/amkeys/amkeys/ui/confirm"
 	"github.com/amkeys/amkeys/ui/format"
 	"github.com/amkeys/amkeys/ui/listing"
+	"github.com/amkeys/amkeys/ui/sanitize"
 	"github.com/amkeys/amkeys/ui/styles"
 	"github.com/amkeys/amkeys/ui/table"
 )
@@ -300,12 +301,12 @@ func (m *Model) summary() string {
 			}
 		}
 	}
-	parts := []string{strconv.Itoa(active) + " active"}
+	first := strconv.Itoa(active) + " active"
 	if soon > 0 {
-		parts = append(parts, strconv.Itoa(soon)+" expiring within 7 days")
+		first += " (" + strconv.Itoa(soon) + " expiring within 7 days)"
 	}
-	parts = append(parts, strconv.Itoa(expired)+" expired", strconv.Itoa(revoked)+" revoked")
-	return m.c.Styles.MutedPaint.Apply("AgentID sign-in keys · " + strings.Join(parts, " · "))
+	parts := []string{first, strconv.Itoa(expired) + " expired", strconv.Itoa(revoked) + " revoked"}
+	return m.c.Styles.MutedPaint.Apply(sanitize.Truncate(strings.Join(parts, " · "), max(m.width, 1)))
 }
 
 func (m *Model) cell(p *client.PublicKeyCredential, col int) string {

@@ -310,7 +310,7 @@ func TestFlowRenameAndRevoke(t *testing.T) {
 	a.waitFor("filter “Acme support agent”")
 	target := a.named("Acme support agent")[0]
 	a.keys("d")
-	a.waitFor("Revoke this AgentID credential?", "fingerprint characters")
+	a.waitFor("Revoke this AgentID credential?", "the fingerprint start")
 	a.tm.Type(target.PublicKey.Fingerprint[:8])
 	a.keys("enter")
 	a.waitFor("Revoked AgentID credential Acme support agent")

@@ -150,7 +150,7 @@ func (r *Rename) View() string {
 	lines := []string{
 		st.Title.Render("Rename AgentID credential"),
 		st.Label.Render(padRight("current name", labelWidth)) + sanitize.Truncate(r.cred.Name, max(w-labelWidth, 1)),
-		st.Label.Render(padRight("fingerprint", labelWidth)) + shortFingerprint(r.cred.PublicKey.Fingerprint),
+		st.Label.Render(padRight("fingerprint", labelWidth)) + sanitize.Truncate(shortFingerprint(r.cred.PublicKey.Fingerprint), max(w-labelWidth, 1)),
 		"",
 		st.Accent.Render(padRight("new name", labelWidth)) + r.input.View(),
 		strings.Repeat(" ", labelWidth) + st.Muted.Render("1 to "+strconv.Itoa(MaxName)+" characters; only the name can change"),

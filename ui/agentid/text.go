@@ -21,19 +21,23 @@ const Soon = 7 * 24 * time.Hour
 // MaxName is the longest name the API takes (in characters).
 const MaxName = 256
 
+// shortFingerprint is the fingerprint's start, marked as cut (raw: the
+// caller sanitises, as for any server text).
 func shortFingerprint(fp string) string {
-	if len(fp) <= ShortFingerprint {
-		return fp
+	if start := fingerprintStart(fp); start != fp {
+		return start + "…"
 	}
-	return fp[:ShortFingerprint] + "…"
+	return fp
 }
 
-// fingerprintStart is what a user types to confirm a revoke.
+// fingerprintStart is what a user types to confirm a revoke: the first
+// ShortFingerprint characters (whole runes, whatever the server sent).
 func fingerprintStart(fp string) string {
-	if len(fp) <= ShortFingerprint {
+	r := []rune(fp)
+	if len(r) <= ShortFingerprint {
 		return fp
 	}
-	return fp[:ShortFingerprint]
+	return string(r[:ShortFingerprint])
 }
 
 // scopeText: "organization", "pod <id>", "inbox <email>".
@@ -94,6 +98,9 @@ func typeable(name string) bool {
 	return strings.TrimSpace(name) != "" && !sanitize.HasControl(name) && len([]rune(name)) <= MaxName
 }
 
+// maxExpiryDays bounds an expiry typed as a count (about 100 years).
+const maxExpiryDays = 36500
+
 // parseExpiry reads the form's expiry: "" (the caller's own), a number of
 // days or weeks ("90d", "12w") or a date ("2027-03-31", the end of that day
 // in UTC). The result must be in the future.
@@ -110,21 +117,21 @@ func parseExpiry(text string, now time.Time) (time.Time, error) {
 		}
 		return t, nil
 	}
-	unit := 24 * time.Hour
+	unitDays := 1
 	switch {
 	case strings.HasSuffix(s, "d"):
 		s = strings.TrimSuffix(s, "d")
 	case strings.HasSuffix(s, "w"):
-		s, unit = strings.TrimSuffix(s, "w"), 7*24*time.Hour
+		s, unitDays = strings.TrimSuffix(s, "w"), 7
 	}
 	n, err := strconv.Atoi(strings.TrimSpace(s))
 	if err != nil {
 		return time.Time{}, bad
 	}
-	if n < 1 || n > 36500*int(24*time.Hour/unit) {
-		return time.Time{}, fmt.Errorf("expiry: %s is out of range (1 day to 100 years)", text)
+	if n < 1 || n > maxExpiryDays/unitDays {
+		return time.Time{}, fmt.Errorf("expiry: %s is out of range (1 day to 100 years)", strings.TrimSpace(text))
 	}
-	return now.Add(time.Duration(n) * unit), nil
+	return now.Add(time.Duration(n*unitDays) * 24 * time.Hour), nil
 }
 
 // parseScope reads the form's scope: "" (the caller's own, omitted),
