@@ -7,6 +7,7 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/pem"
 	"fmt"
 	"os"
@@ -268,10 +269,21 @@ func TestFlowRegisterExistingKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// A JWK file with private and extra members: only kty, crv, x, y go.
+	priv3, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	want3, _ := jwk.FromPublic(&priv3.PublicKey)
+	d := make([]byte, 32)
+	priv3.D.FillBytes(d)
+	jwkPath := filepath.Join(t.TempDir(), "signer.jwk")
+	body := fmt.Sprintf(`{"kty":"EC","crv":"P-256","x":%q,"y":%q,"d":%q,"kid":"mine"}`, want3.X, want3.Y, base64.RawURLEncoding.EncodeToString(d))
+	if err := os.WriteFile(jwkPath, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
 	for _, tc := range []struct {
 		name, path string
 		want       client.JWK
-	}{{"from-public-pem", pubPath, want}, {"from-private-pem", privPath, want2}} {
+	}{{"from-public-pem", pubPath, want}, {"from-private-pem", privPath, want2}, {"from-private-jwk", jwkPath, want3}} {
 		a.keys("i")
 		a.waitFor("(•) existing public key")
 		a.tm.Type(tc.path)
