@@ -42,6 +42,9 @@ type Options struct {
 	// Type, when not empty, must be typed exactly (spaces around it aside)
 	// before the dialog can be confirmed; TypeWhat names it ("the key's name").
 	Type, TypeWhat string
+	// Also are other texts that confirm as well as Type (a credential's
+	// name or its fingerprint's start); TypeWhat should name them.
+	Also []string
 }
 
 // Typeable reports whether s can be asked for as Type: not blank, at most
@@ -108,7 +111,19 @@ func (m *Model) Typing() bool { return m.opts.Type != "" }
 
 // Matches reports whether the typed text is the required one.
 func (m *Model) Matches() bool {
-	return m.Typing() && strings.TrimSpace(m.input.Value()) == strings.TrimSpace(m.opts.Type)
+	if !m.Typing() {
+		return false
+	}
+	typed := strings.TrimSpace(m.input.Value())
+	if typed == strings.TrimSpace(m.opts.Type) {
+		return true
+	}
+	for _, a := range m.opts.Also {
+		if a = strings.TrimSpace(a); a != "" && typed == a {
+			return true
+		}
+	}
+	return false
 }
 
 // Bindings are the dialog's keys for the help line.

@@ -104,3 +104,23 @@ func TestGoldenDialogs(t *testing.T) {
 	send(d, "c", "i", "-", "b", "o", "t")
 	uitest.Golden(t, "dialog-typed", d.View(90))
 }
+
+// Also: each listed text confirms like Type; anything else, or an empty
+// alternative, does not.
+func TestAlsoAcceptsAlternatives(t *testing.T) {
+	o := typed()
+	o.Also = []string{"Ab12cD34", ""}
+	for _, tc := range []struct {
+		typed string
+		want  confirm.Outcome
+	}{{"ci-bot", confirm.Confirmed}, {"Ab12cD34", confirm.Confirmed}, {" Ab12cD34 ", confirm.Confirmed},
+		{"Ab12cD3", confirm.Pending}, {"", confirm.Pending}} {
+		d := confirm.New(styles.New(true), o)
+		for _, r := range tc.typed {
+			d.Update(uitest.Key(string(r)))
+		}
+		if got := send(d, "enter"); got != tc.want {
+			t.Errorf("typed %q: %v, want %v", tc.typed, got, tc.want)
+		}
+	}
+}
