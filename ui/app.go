@@ -16,6 +16,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/amkeys/amkeys/client"
+	"github.com/amkeys/amkeys/ui/agentid"
 	"github.com/amkeys/amkeys/ui/common"
 	"github.com/amkeys/amkeys/ui/keymap"
 	"github.com/amkeys/amkeys/ui/keys"
@@ -80,11 +81,15 @@ func Home(c *common.Common) *tabs.Model {
 	})
 }
 
-// agentIDScreen is where the AgentID credentials screen plugs in.
+// agentIDScreen is the AgentID credentials screen, when the API can
+// reach them (the real client can; a test fake may not).
 func agentIDScreen(c *common.Common) common.Screen {
+	if api, ok := c.API.(agentid.API); ok {
+		return agentid.New(c, api)
+	}
 	return placeholder.New(c, "AgentID credentials",
-		"AgentID credentials are coming to this screen.",
-		"They are the public keys that approve AgentID sign-ins. This build of amkeys cannot list or change them yet.")
+		"AgentID credentials are not available here.",
+		"They are the public keys that approve AgentID sign-ins; this connection cannot list them.")
 }
 
 // Init starts the first screen and reads the organization for the status

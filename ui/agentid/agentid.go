@@ -99,9 +99,10 @@ var columns = []table.Column{
 // New makes the list screen; it loads on Init.
 func New(c *common.Common, api API) *Model {
 	size := c.Settings.PageSize
-	fetch := func(ctx context.Context, token string) ([]client.PublicKeyCredential, string, error) {
+	fetch := func(ctx context.Context, token string) (listing.Page[client.PublicKeyCredential], error) {
 		page, err := api.ListPublicKeys(ctx, client.ListOptions{Limit: size, PageToken: token})
-		return page.Credentials, page.NextPageToken, err
+		return listing.Page[client.PublicKeyCredential]{Items: page.Credentials, Next: page.NextPageToken,
+			Unreadable: len(page.Unreadable), Text: page.Text}, err
 	}
 	m := &Model{c: c, api: api, KeyMap: DefaultKeyMap(), now: c.Now(), keyDir: DefaultKeyDir()}
 	m.list = listing.New(c, listing.Config[client.PublicKeyCredential]{
@@ -109,6 +110,7 @@ func New(c *common.Common, api API) *Model {
 		Noun:    "credentials",
 		Columns: columns,
 		Fetch:   fetch,
+		ID:      func(p *client.PublicKeyCredential) string { return p.ID },
 		Search:  search,
 	})
 	m.list.SetOrder(newestFirst)
