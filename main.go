@@ -16,6 +16,7 @@ import (
 	"github.com/amkeys/amkeys/client"
 	"github.com/amkeys/amkeys/client/sandbox"
 	"github.com/amkeys/amkeys/config"
+	"github.com/amkeys/amkeys/internal/argsafe"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -63,7 +64,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	fs := flag.NewFlagSet("amkeys", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(argsafe.Writer(stderr)) // the flag package echoes bad values
 	flags := config.RegisterFlags(fs)
 	demo := fs.Bool("demo", false, "open the dashboard on the built-in demo organization (in-process sandbox, no key needed)")
 	showVersion := fs.Bool("version", false, "print the version and exit")
@@ -78,7 +79,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "amkeys: unexpected argument %q (see amkeys --help)\n", fs.Arg(0))
+		fmt.Fprintf(stderr, "amkeys: %s (see amkeys --help)\n", argsafe.Unexpected(fs.Arg(0)))
+		return exitUsage
+	}
+	// Before config can echo a value (an unknown profile, a missing file).
+	if msg := argsafe.CheckFlags(fs, "api-key"); msg != "" {
+		fmt.Fprintln(stderr, "amkeys:", msg)
 		return exitUsage
 	}
 	if *showVersion {
