@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"syscall"
 
 	"github.com/amkeys/amkeys/client"
@@ -27,12 +26,28 @@ const (
 	exitOK    = 0
 	exitFail  = 1
 	exitUsage = 2
+	exitQuit  = 2 // after SIGQUIT and its goroutine dump, as any Go program
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
+	if err := harden(); err != nil {
+		fmt.Fprintln(os.Stderr, "amkeys: warning:", err)
+	}
+	saved := saveTerminal(os.Stdin, os.Stdout)
+	sigs := catchSignals(endSignals, forceExitAfter, func(sig os.Signal) {
+		saved.restore()
+		fmt.Fprintf(os.Stderr, "\namkeys: stopping after %v took longer than %v; exiting without finishing (a copied key may still be on the clipboard)\n",
+			sig, forceExitAfter)
+		os.Exit(exitFail)
+	})
+	code := run(sigs.ctx, os.Args[1:], os.Stdout, os.Stderr)
+	sigs.stop()
+	if sig, dump := sigs.received(); sig == syscall.SIGQUIT {
+		// Printed now, on the restored terminal, not inside the
+		// alternate screen where it would vanish.
+		fmt.Fprintf(os.Stderr, "SIGQUIT: quit\n\n%s", dump)
+		code = exitQuit
+	}
 	os.Exit(code)
 }
 
@@ -99,6 +114,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	for _, w := range settings.Warnings {
 		fmt.Fprintln(stderr, "amkeys: warning:", w)
 	}
+	scrubKeyEnv(settings) // before the first clipboard tool starts
 	if *demo {
 		return runDemo(ctx, settings, stderr)
 	}

@@ -30,6 +30,7 @@ type Settings struct {
 	BaseURL           string // validated, no trailing slash
 	APIKey            Secret
 	KeySource         string // where the key came from, for the status line
+	KeyEnv            string // the profile's api_key_env, "" if none: main keeps it from child processes
 	PageSize          int
 	StaleDays         int
 	ClipboardClear    time.Duration // 0 = never clear
@@ -218,6 +219,7 @@ func (c profileConf) applyTo(s *Settings) {
 	}
 	s.ReadOnly = c.readOnly.val
 	s.AllowInsecureHTTP = c.allowInsecureHTTP.val
+	s.KeyEnv = c.apiKeyEnv.val
 }
 
 func (r Resolver) applyFlags(s *Settings) {
