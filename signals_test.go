@@ -65,8 +65,9 @@ func TestSignals(t *testing.T) {
 				rng := rand.New(rand.NewPCG(seed, uint64(i)))
 				for round := range rounds {
 					sc := scenarios[round%len(scenarios)]
-					// Every other pass over the scenarios closes the terminal.
-					hangup := sig == syscall.SIGHUP && round/len(scenarios)%2 == 1
+					// Half the SIGHUP runs close the terminal instead,
+					// alternating so that each scenario gets both.
+					hangup := sig == syscall.SIGHUP && (round+round/len(scenarios))%2 == 1
 					d := signalRun(t, bin, env, fast, slow, sc, sig, hangup, rng)
 					key := sig.String()
 					if hangup {
