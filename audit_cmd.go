@@ -13,6 +13,7 @@ import (
 	"github.com/amkeys/amkeys/client/audit"
 	"github.com/amkeys/amkeys/client/sandbox"
 	"github.com/amkeys/amkeys/config"
+	"github.com/amkeys/amkeys/internal/argsafe"
 	"github.com/amkeys/amkeys/ui/report"
 	"github.com/amkeys/amkeys/ui/sanitize"
 )
@@ -71,7 +72,7 @@ type auditJob struct {
 // the exit code.
 func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("amkeys audit", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(argsafe.Writer(stderr)) // the flag package echoes bad values
 	settingsFlags := config.RegisterFlags(fs)
 	var f auditFlags
 	fs.StringVar(&f.stale, "stale", "", "a used key is stale when its last use is older than this, e.g. 90d or 12w (default: stale_days from the config, 90d)")
@@ -94,7 +95,11 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitUsage
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "amkeys audit: unexpected argument %q (see amkeys audit --help)\n", fs.Arg(0))
+		fmt.Fprintf(stderr, "amkeys audit: %s (see amkeys audit --help)\n", argsafe.Unexpected(fs.Arg(0)))
+		return exitUsage
+	}
+	if msg := argsafe.CheckFlags(fs, "api-key"); msg != "" {
+		fmt.Fprintln(stderr, "amkeys audit:", msg)
 		return exitUsage
 	}
 	job, err := f.check()

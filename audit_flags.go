@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/amkeys/amkeys/client/audit"
+	"github.com/amkeys/amkeys/internal/argsafe"
 	"github.com/amkeys/amkeys/ui/report"
 )
 
@@ -36,7 +37,7 @@ func (f auditFlags) check() (auditJob, error) {
 	job := auditJob{output: f.output, demo: f.demo}
 	var err error
 	if job.format, err = report.ParseFormat(f.format); err != nil {
-		return job, fmt.Errorf("--format: %w", err)
+		return job, fmt.Errorf("--format: %s", argsafe.Redact(err.Error()))
 	}
 	if f.stale != "" {
 		if job.staleDays, err = parseStale(f.stale); err != nil {
@@ -59,8 +60,8 @@ func (f auditFlags) check() (auditJob, error) {
 
 // parseStale reads a number of days ("90d", "90") or weeks ("12w").
 func parseStale(s string) (int, error) {
-	bad := fmt.Errorf("--stale %q: want a number of days such as 90d, or weeks such as 12w (%d to %d days)",
-		s, minStaleDays, maxStaleDays)
+	bad := fmt.Errorf("--stale %s: want a number of days such as 90d, or weeks such as 12w (%d to %d days)",
+		argsafe.Quote(s), minStaleDays, maxStaleDays)
 	num, unit := strings.TrimSpace(strings.ToLower(s)), 1
 	switch {
 	case strings.HasSuffix(num, "d"):
@@ -81,8 +82,8 @@ func parseStale(s string) (int, error) {
 // parseFailOn reads a comma-separated list of finding kinds.
 func parseFailOn(s string) ([]findingKind, error) {
 	var out []findingKind
-	for _, part := range strings.Split(s, ",") {
-		part = strings.TrimSpace(strings.ToLower(part))
+	for _, given := range strings.Split(s, ",") {
+		part := strings.TrimSpace(strings.ToLower(given))
 		if part == "" {
 			continue
 		}
@@ -94,7 +95,7 @@ func parseFailOn(s string) ([]findingKind, error) {
 			}
 		}
 		if !found {
-			return nil, fmt.Errorf("--fail-on: unknown kind %q (want stale, never or unrestricted, comma-separated)", part)
+			return nil, fmt.Errorf("--fail-on: unknown kind %s (want stale, never or unrestricted, comma-separated)", argsafe.Quote(strings.TrimSpace(given)))
 		}
 	}
 	return out, nil

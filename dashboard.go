@@ -67,9 +67,14 @@ func startUI(ctx context.Context, s config.Settings, demo bool, stderr io.Writer
 		Clipboard: clip.New(clip.System(), os.Stdout, clipOptions(s)),
 	}
 	root := ui.New(c, cancel)
-	p := tea.NewProgram(withTestPanic(root), tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithContext(ctx))
+	// ctx is cancelled by amkeys' own signal handling (see signals.go),
+	// which kills the program: Bubble Tea then restores the terminal.
+	// Its own signal handler would race with that and could hang.
+	p := tea.NewProgram(withTestPanic(root), tea.WithAltScreen(), tea.WithMouseCellMotion(),
+		tea.WithContext(ctx), tea.WithoutSignalHandler())
 	_, err = p.Run()
-	// q clears a copied secret itself; a signal ends the program without it.
+	// q clears a copied secret itself; a signal or a panic ends the
+	// program without it.
 	clearCtx, stop := context.WithTimeout(context.Background(), clip.DefaultTimeout)
 	defer stop()
 	if msg := root.ClearClipboard(clearCtx); msg != "" {

@@ -10,7 +10,8 @@ import (
 // A test hook, used by terminal_test.go: AMKEYS_TEST_PANIC=update, view or
 // command makes the dashboard panic at that point shortly after its first
 // frame, to prove that a panic restores the terminal, exits non-zero and
-// prints no secret. Only the process environment arms it; nothing a server
+// prints no secret; AMKEYS_TEST_PANIC=key panics in Update when F12 is
+// pressed, so that signals_test.go can panic after copying a key. Only the process environment arms it; nothing a server
 // sends and nothing in a config file can.
 const envTestPanic = "AMKEYS_TEST_PANIC"
 
@@ -30,17 +31,23 @@ type panicModel struct {
 // withTestPanic returns m, wrapped when AMKEYS_TEST_PANIC names a point.
 func withTestPanic(m tea.Model) tea.Model {
 	switch at := os.Getenv(envTestPanic); at {
-	case "update", "view", "command":
+	case "update", "view", "command", "key":
 		return &panicModel{Model: m, at: at}
 	}
 	return m
 }
 
 func (m *panicModel) Init() tea.Cmd {
+	if m.at == "key" {
+		return m.Model.Init()
+	}
 	return tea.Batch(m.Model.Init(), tea.Tick(testPanicAfter, func(time.Time) tea.Msg { return testPanicMsg{} }))
 }
 
 func (m *panicModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if k, ok := msg.(tea.KeyMsg); ok && m.at == "key" && k.Type == tea.KeyF12 {
+		panic("amkeys test hook: panic on F12")
+	}
 	if _, ok := msg.(testPanicMsg); ok {
 		switch m.at {
 		case "update":

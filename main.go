@@ -10,12 +10,12 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"syscall"
 
 	"github.com/amkeys/amkeys/client"
 	"github.com/amkeys/amkeys/client/sandbox"
 	"github.com/amkeys/amkeys/config"
+	"github.com/amkeys/amkeys/internal/argsafe"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -26,12 +26,28 @@ const (
 	exitOK    = 0
 	exitFail  = 1
 	exitUsage = 2
+	exitQuit  = 2 // after SIGQUIT and its goroutine dump, as any Go program
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
+	if err := harden(); err != nil {
+		fmt.Fprintln(os.Stderr, "amkeys: warning:", err)
+	}
+	saved := saveTerminal(os.Stdin, os.Stdout)
+	sigs := catchSignals(endSignals, forceExitAfter, func(sig os.Signal) {
+		saved.restore()
+		fmt.Fprintf(os.Stderr, "\namkeys: stopping after %v took longer than %v; exiting without finishing (a copied key may still be on the clipboard)\n",
+			sig, forceExitAfter)
+		os.Exit(exitFail)
+	})
+	code := run(sigs.ctx, os.Args[1:], os.Stdout, os.Stderr)
+	sigs.stop()
+	if sig, dump := sigs.received(); sig == syscall.SIGQUIT {
+		// Printed now, on the restored terminal, not inside the
+		// alternate screen where it would vanish.
+		fmt.Fprintf(os.Stderr, "SIGQUIT: quit\n\n%s", dump)
+		code = exitQuit
+	}
 	os.Exit(code)
 }
 
@@ -66,7 +82,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	fs := flag.NewFlagSet("amkeys", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(argsafe.Writer(stderr)) // the flag package echoes bad values
 	flags := config.RegisterFlags(fs)
 	demo := fs.Bool("demo", false, "open the dashboard on the built-in demo organization (in-process sandbox, no key needed)")
 	showVersion := fs.Bool("version", false, "print the version and exit")
@@ -81,7 +97,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "amkeys: unexpected argument %q (see amkeys --help)\n", fs.Arg(0))
+		fmt.Fprintf(stderr, "amkeys: %s (see amkeys --help)\n", argsafe.Unexpected(fs.Arg(0)))
+		return exitUsage
+	}
+	// Before config can echo a value (an unknown profile, a missing file).
+	if msg := argsafe.CheckFlags(fs, "api-key"); msg != "" {
+		fmt.Fprintln(stderr, "amkeys:", msg)
 		return exitUsage
 	}
 	if *showVersion {
@@ -96,6 +117,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	for _, w := range settings.Warnings {
 		fmt.Fprintln(stderr, "amkeys: warning:", w)
 	}
+	scrubKeyEnv(settings) // before the first clipboard tool starts
 	if *demo {
 		return runDemo(ctx, settings, stderr)
 	}

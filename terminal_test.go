@@ -53,6 +53,7 @@ type ptyRun struct {
 	mu       sync.Mutex
 	out      bytes.Buffer
 	readDone chan struct{}
+	initial  modes // of the pty before the program started
 }
 
 // termEnv is a clean environment: no config file, no key, a known TERM.
@@ -69,6 +70,15 @@ func termEnv(t *testing.T, extra ...string) []string {
 
 func startOnPty(t *testing.T, bin string, env []string, cols, rows uint16, args ...string) *ptyRun {
 	t.Helper()
+	return startOnPtyWith(t, bin, env, cols, rows, true, args...)
+}
+
+// startOnPtyWith: with ctty the pty is amkeys' controlling terminal, so
+// that closing it sends amkeys SIGHUP, and amkeys' exit sends its process
+// group SIGHUP (it leads the session). Without, amkeys' children (a
+// clipboard tool serving a copy) outlive it, as they do under a shell.
+func startOnPtyWith(t *testing.T, bin string, env []string, cols, rows uint16, ctty bool, args ...string) *ptyRun {
+	t.Helper()
 	ptm, pts, err := pty.Open()
 	if err != nil {
 		t.Fatal(err)
@@ -76,11 +86,24 @@ func startOnPty(t *testing.T, bin string, env []string, cols, rows uint16, args 
 	if err := pty.Setsize(ptm, &pty.Winsize{Cols: cols, Rows: rows}); err != nil {
 		t.Fatal(err)
 	}
-	r := &ptyRun{ptm: ptm, pts: pts, readDone: make(chan struct{})}
+	// Setsize made the master blocking (os.File.Fd does): closing it would
+	// then wait for the reader's Read to return, which an idle program
+	// never makes happen, and the terminal would not hang up. A pollable
+	// copy closes at once.
+	fd, err := unix.FcntlInt(ptm.Fd(), unix.F_DUPFD_CLOEXEC, 0) // not inherited by the program
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.SetNonblock(fd, true); err != nil {
+		t.Fatal(err)
+	}
+	ptm.Close()
+	ptm = os.NewFile(uintptr(fd), "/dev/ptmx")
+	r := &ptyRun{ptm: ptm, pts: pts, readDone: make(chan struct{}), initial: termModes(t, pts)}
 	r.cmd = exec.Command(bin, args...)
 	r.cmd.Env = env
 	r.cmd.Stdin, r.cmd.Stdout, r.cmd.Stderr = pts, pts, pts
-	r.cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true}
+	r.cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: ctty}
 	if err := r.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

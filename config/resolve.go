@@ -34,7 +34,10 @@ type Settings struct {
 	// (AGENTMAIL_API_KEY or a profile's api_key_env), "" when it came from
 	// elsewhere. Main removes it, and AGENTMAIL_API_KEY, from the
 	// environment of every process it starts.
-	KeyEnvName        string
+	KeyEnvName string
+	// KeyEnv is the profile's api_key_env, "" if none: main keeps it from
+	// child processes even when the key came from elsewhere.
+	KeyEnv            string
 	PageSize          int
 	StaleDays         int
 	ClipboardClear    time.Duration // 0 = never clear
@@ -225,6 +228,7 @@ func (c profileConf) applyTo(s *Settings) {
 	}
 	s.ReadOnly = c.readOnly.val
 	s.AllowInsecureHTTP = c.allowInsecureHTTP.val
+	s.KeyEnv = c.apiKeyEnv.val
 }
 
 func (r Resolver) applyFlags(s *Settings) {

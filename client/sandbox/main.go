@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/amkeys/amkeys/internal/argsafe"
 )
 
 const usage = `Usage: amkeys sandbox [flags]
@@ -68,10 +70,13 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprint(stdout, usage)
 			return 0
 		}
-		return badUsage(stderr, err.Error())
+		return badUsage(stderr, argsafe.Redact(err.Error())) // the flag package echoes the value
 	}
 	if fs.NArg() > 0 {
-		return badUsage(stderr, fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
+		return badUsage(stderr, argsafe.Unexpected(fs.Arg(0)))
+	}
+	if msg := argsafe.CheckFlags(fs, "admin-key"); msg != "" {
+		return badUsage(stderr, msg)
 	}
 	if msg := checkFlags(seed, adminKey, faults); msg != "" {
 		return badUsage(stderr, msg)

@@ -2,7 +2,6 @@ package clip
 
 import (
 	"context"
-	"crypto/sha256"
 	"errors"
 )
 
@@ -37,7 +36,7 @@ func (c *Copier) clearNative(ctx context.Context, want [32]byte) ClearResult {
 	if err != nil {
 		return ClearResult{Err: err, Message: msgCannotCheck(err)}
 	}
-	if sha256.Sum256([]byte(got)) != want {
+	if sum(got) != want {
 		return ClearResult{LeftAlone: true, Message: msgLeftAlone}
 	}
 	if _, err := c.run(ctx, func() (string, error) { return "", c.native.WriteAll("") }); err != nil {
@@ -54,5 +53,5 @@ func (c *Copier) clearTerminal() ClearResult {
 	if err := c.sendOSC52(""); err != nil {
 		return ClearResult{Err: err, Message: msgCannotSendClear(err)}
 	}
-	return ClearResult{Unconfirmed: true, Message: msgClearSent}
+	return ClearResult{Unconfirmed: true, Message: msgClearSent + c.tmuxNote()}
 }

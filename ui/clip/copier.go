@@ -84,7 +84,9 @@ func (c *Copier) osc52Enabled() bool { return c.term != nil && !c.opts.DisableOS
 // sendOSC52 writes the sequence in one Write so it cannot interleave with
 // other output to the same terminal.
 func (c *Copier) sendOSC52(text string) error {
-	_, err := io.WriteString(c.term, osc52Sequence(text, c.opts.TmuxPassthrough))
+	seq := osc52Sequence(text, c.opts.TmuxPassthrough)
+	defer clear(seq)
+	_, err := c.term.Write(seq)
 	return err
 }
 

@@ -376,3 +376,30 @@ func TestFormatDuration(t *testing.T) {
 		}
 	}
 }
+
+// An OSC 52 copy may be kept by a tmux that amkeys cannot detect (TMUX is
+// not set on the far side of SSH): the messages say so, and say how to
+// remove it; through tmux's passthrough tmux keeps nothing.
+func TestOSC52MessagesWarnOfTmuxBuffers(t *testing.T) {
+	for _, passthrough := range []bool{false, true} {
+		opts := testOptions()
+		opts.TmuxPassthrough = passthrough
+		c := New(nil, &bytes.Buffer{}, opts)
+		res, rcpt := c.Copy(context.Background(), newSecret(t))
+		cr := c.ClearIfUnchanged(context.Background(), rcpt)
+		if res.Method != OSC52 || !cr.Unconfirmed {
+			t.Fatalf("passthrough %v: copy %v, clear %+v", passthrough, res.Method, cr)
+		}
+		for _, msg := range []string{res.Message, cr.Message} {
+			warns := strings.Contains(msg, "paste buffers") && strings.Contains(msg, "tmux delete-buffer")
+			if warns == passthrough {
+				t.Errorf("passthrough %v: message %q (tmux buffer warning: %v)", passthrough, msg, warns)
+			}
+		}
+	}
+	// A native copy involves no terminal and no tmux.
+	res, _ := New(NewFake(), &bytes.Buffer{}, testOptions()).Copy(context.Background(), newSecret(t))
+	if strings.Contains(res.Message, "tmux") {
+		t.Errorf("native copy message %q mentions tmux", res.Message)
+	}
+}

@@ -2,7 +2,6 @@ package clip
 
 import (
 	"context"
-	"crypto/sha256"
 	"errors"
 	"time"
 )
@@ -24,7 +23,7 @@ func (c *Copier) Copy(ctx context.Context, secret string) (Result, Receipt) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
 	defer cancel()
-	sum := sha256.Sum256([]byte(secret))
+	sum := sum(secret)
 
 	var nativeErr error
 	if c.native != nil {
@@ -59,7 +58,7 @@ func (c *Copier) confirm(ctx context.Context, want [32]byte) error {
 		if err != nil {
 			return err
 		}
-		if sha256.Sum256([]byte(got)) == want {
+		if sum(got) == want {
 			return nil
 		}
 		if i == attempts {

@@ -14,6 +14,12 @@ const (
 	msgLeftAlone = "The clipboard no longer holds the key, so amkeys left it alone."
 	msgCleared   = "Cleared the key from the clipboard."
 	msgClearSent = "Sent a clear request to the terminal; amkeys cannot confirm the clipboard was cleared."
+	// tmux with set-clipboard on keeps each OSC 52 copy in its paste
+	// buffers, and amkeys cannot tell it runs under tmux when TMUX is not
+	// set (tmux on the far side of an SSH session). A clear request adds
+	// an empty buffer; it does not remove the key's.
+	msgTmuxBuffers = " If a tmux is in between (even one you reached amkeys from over SSH), " +
+		"the key may also stay in its paste buffers: remove them with tmux delete-buffer."
 )
 
 func (c *Copier) nativeResult(confirmErr error) Result {
@@ -32,7 +38,16 @@ func (c *Copier) nativeResult(confirmErr error) Result {
 
 func (c *Copier) osc52Message() string {
 	return "Sent the key to the terminal (OSC 52); amkeys cannot confirm your terminal accepted it." +
-		c.clearNote("amkeys will ask the terminal to clear it in %s.")
+		c.clearNote("amkeys will ask the terminal to clear it in %s.") + c.tmuxNote()
+}
+
+// tmuxNote warns of tmux's paste buffers unless the sequence went through
+// tmux's passthrough, which tmux forwards without keeping.
+func (c *Copier) tmuxNote() string {
+	if c.opts.TmuxPassthrough {
+		return ""
+	}
+	return msgTmuxBuffers
 }
 
 func (c *Copier) failedResult(err error) Result {

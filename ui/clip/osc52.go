@@ -1,9 +1,6 @@
 package clip
 
-import (
-	"encoding/base64"
-	"strings"
-)
+import "encoding/base64"
 
 // osc52Sequence builds the OSC 52 "set clipboard" sequence for text; an empty
 // text asks the terminal to clear its clipboard.
@@ -13,10 +10,22 @@ import (
 // to the outer terminal. tmux 3.3+ does that only with
 // `set -g allow-passthrough on`; with `set -g set-clipboard on` tmux handles
 // an unwrapped sequence itself, so the option is a choice, not a default.
-func osc52Sequence(text string, tmuxPassthrough bool) string {
-	seq := "\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte(text)) + "\x07"
-	if !tmuxPassthrough {
-		return seq
+//
+// The sequence is built in a byte slice that the caller wipes (clear)
+// after writing it: it holds the secret, base64-encoded.
+func osc52Sequence(text string, tmuxPassthrough bool) []byte {
+	esc, open, closing := "\x1b", "", ""
+	if tmuxPassthrough {
+		esc, open, closing = "\x1b\x1b", "\x1bPtmux;", "\x1b\\"
 	}
-	return "\x1bPtmux;" + strings.ReplaceAll(seq, "\x1b", "\x1b\x1b") + "\x1b\\"
+	raw := []byte(text)
+	defer clear(raw)
+	n := base64.StdEncoding.EncodedLen(len(raw))
+	seq := make([]byte, 0, len(open)+len(esc)+len("]52;c;")+n+1+len(closing))
+	seq = append(seq, open...)
+	seq = append(seq, esc...)
+	seq = append(seq, "]52;c;"...)
+	seq = base64.StdEncoding.AppendEncode(seq, raw)
+	seq = append(seq, '\a')
+	return append(seq, closing...)
 }
