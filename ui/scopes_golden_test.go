@@ -37,7 +37,7 @@ func TestScopeScreensGolden(t *testing.T) {
 		want  string // a text the frame must hold
 	}{
 		{"home-org-keys", func(m *Model) { press(m, "2") }, "org-provisioner"},
-		{"home-agentid", func(m *Model) { press(m, "3") }, "AgentID credentials are coming"},
+		{"home-agentid", func(m *Model) { press(m, "3") }, "AgentID credentials are not available here"},
 		{"pod-inboxes", func(m *Model) { press(m, "enter", "2") }, "support@acme.example"},
 		{"pod-inboxes-empty", func(m *Model) { press(m, "j", "enter", "2") }, "press n to create one"},
 		{"inbox-keys", func(m *Model) { press(m, "enter", "2", "enter") }, "support-archiver"},
