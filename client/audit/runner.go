@@ -462,6 +462,11 @@ func (r *runner) commitPod(pod client.Pod, keys []Key, inboxes []client.Inbox) {
 	for _, in := range inboxes {
 		r.inboxPod[strings.ToLower(in.ID)] = pod.ID
 	}
+	for _, k := range keys { // inboxes named by keys, when inboxes could not be listed
+		if k.InboxID != "" {
+			r.inboxPod[strings.ToLower(k.InboxID)] = pod.ID
+		}
+	}
 	if i, ok := r.podIndex[pod.ID]; ok {
 		r.pods[i].Keys, r.pods[i].Inboxes, r.pods[i].Scanned = len(keys), len(inboxes), true
 	}
