@@ -24,15 +24,19 @@ const exitIncomplete = 3
 
 const auditUsage = `Usage: amkeys audit [flags]
 
-Report when each API key of every pod (and the organization's own keys) was
-last used, stalest first, with a summary by last use. Only reads: nothing is
-changed. Progress goes to stderr when stderr is a terminal.
+Report every credential of the organization: each API key of every pod,
+of each pod's inboxes and of the organization itself, with when it was last
+used (stalest first), and each AgentID public-key credential with its
+scope, expiry and revocation; with a summary by last use, scope and
+finding. Only reads: nothing is changed. Progress goes to stderr when
+stderr is a terminal.
 
 Examples:
   amkeys audit                            a table for people
   amkeys audit --format csv -o keys.csv   a spreadsheet (written atomically, mode 0600)
   amkeys audit --format json | jq .summary
-  amkeys audit --fail-on never,unrestricted   fail a CI job on findings
+  amkeys audit --fail-on never-used,unrestricted   fail a CI job on findings
+  amkeys audit --fail-on expired,expiring --expiry-warn 30d
   amkeys audit --demo                     try it on the built-in demo organization
 
 Exit codes:
@@ -41,7 +45,7 @@ Exit codes:
   2  usage or configuration error
   3  API or network failure, or the --timeout passed: the audit is
      incomplete (the report is still written, with what was found, the
-     pods that failed and the keys that could not be read)
+     listings that failed and the items that could not be read)
 
 Flags:
 `
@@ -49,6 +53,7 @@ Flags:
 // auditFlags are the command's own flags.
 type auditFlags struct {
 	stale       string
+	expiryWarn  string
 	format      string
 	output      string
 	failOn      string
@@ -59,13 +64,17 @@ type auditFlags struct {
 
 // auditJob is a checked command line.
 type auditJob struct {
-	format      report.Format
-	output      string
-	staleDays   int // 0 = from the settings
-	failOn      []findingKind
-	concurrency int // 0 = from the settings
-	demo        bool
-	timeout     time.Duration // the whole run
+	format    report.Format
+	output    string
+	staleDays int // 0 = from the settings
+	// expiryWarnDays: a public key expiring within it is "expiring";
+	// 0 = from the settings.
+	expiryWarnDays int
+	failOn         []audit.Finding
+	warnings       []string // about the flags (a deprecated name)
+	concurrency    int      // 0 = from the settings
+	demo           bool
+	timeout        time.Duration // the whole run
 }
 
 // runAudit is `amkeys audit`: scan, write the report, map the outcome to
@@ -79,7 +88,8 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.StringVar(&f.format, "format", "table", "output format: table, csv or json")
 	fs.StringVar(&f.output, "output", "", "write the report to `FILE` instead of stdout (atomically, mode 0600)")
 	fs.StringVar(&f.output, "o", "", "short for --output")
-	fs.StringVar(&f.failOn, "fail-on", "", "exit 1 when any key is one of these `kinds`: stale, never, unrestricted (comma-separated)")
+	fs.StringVar(&f.expiryWarn, "expiry-warn", "", "a public key is expiring when its expiry is within this, e.g. 14d or 2w (default: expiry_warn_days from the config, 14d)")
+	fs.StringVar(&f.failOn, "fail-on", "", failOnHelp)
 	fs.IntVar(&f.concurrency, "concurrency", 0, fmt.Sprintf("requests in flight, 1 to %d (default: audit_concurrency from the config, %d)", audit.MaxConcurrency, audit.DefaultConcurrency))
 	fs.DurationVar(&f.timeout, "timeout", defaultTimeout, "stop the whole audit after this `duration` (e.g. 90s, 30m), report what was found and exit 3")
 	fs.BoolVar(&f.demo, "demo", false, "audit the built-in demo organization (in-process sandbox, no key needed)")
@@ -112,7 +122,7 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "amkeys audit:", err)
 		return exitUsage
 	}
-	for _, w := range settings.Warnings {
+	for _, w := range append(job.warnings, settings.Warnings...) {
 		fmt.Fprintln(stderr, "amkeys audit: warning:", w)
 	}
 	if job.demo {
@@ -135,6 +145,9 @@ func (j auditJob) run(ctx context.Context, s config.Settings, stdout, stderr io.
 	if j.concurrency == 0 {
 		j.concurrency = s.AuditConcurrency
 	}
+	if j.expiryWarnDays == 0 {
+		j.expiryWarnDays = s.ExpiryWarnDays
+	}
 	api, err := audit.NewClient(client.Options{
 		BaseURL:           s.BaseURL,
 		APIKey:            s.APIKey.Reveal(),
@@ -154,7 +167,7 @@ func (j auditJob) run(ctx context.Context, s config.Settings, stdout, stderr io.
 	res := scan.Result()
 	// The report is written whatever happened, even with nothing found:
 	// a script reading JSON gets a valid document with the errors in it.
-	rep := report.New(res, time.Now(), j.staleDays)
+	rep := report.New(res, audit.Policy{Now: time.Now(), StaleDays: j.staleDays, ExpiryWarnDays: j.expiryWarnDays})
 	if err := j.write(rep, stdout); err != nil {
 		fmt.Fprintln(stderr, "amkeys audit:", err)
 		return exitIncomplete
@@ -190,13 +203,13 @@ func reportIncomplete(res *audit.Result, stderr io.Writer) {
 		fmt.Fprintln(stderr, "amkeys audit: the pod listing stopped early:", describe(res.ListErr))
 	}
 	for _, f := range res.Failed {
-		what := "organization keys"
-		if !f.IsOrganization() {
-			what = "pod " + sanitize.Truncate(f.Pod.Name, 40) + " (" + sanitize.Truncate(f.Pod.ID, 40) + ")"
+		what := report.FailureName(f)
+		if !f.IsOrganization() && !f.Credentials {
+			what = "pod " + what
 		}
 		kept := ""
 		if f.Kept > 0 {
-			kept = fmt.Sprintf(" (%d keys listed before it stopped are in the report)", f.Kept)
+			kept = fmt.Sprintf(" (%d credentials listed before it stopped are in the report)", f.Kept)
 		}
 		fmt.Fprintf(stderr, "amkeys audit: %s: %s%s\n", what, describe(f.Err), kept)
 	}
@@ -228,11 +241,11 @@ func describe(err error) string {
 
 // findings lists the --fail-on kinds the report has, e.g. "3 stale, 2 never
 // used"; "" when none.
-func findings(rep report.Report, kinds []findingKind) string {
+func findings(rep report.Report, kinds []audit.Finding) string {
 	var parts []string
 	for _, k := range kinds {
-		if n := k.count(rep.Summary); n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n, k.describe))
+		if n := rep.Summary.Count(k); n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, failOnWords[k]))
 		}
 	}
 	return strings.Join(parts, ", ")

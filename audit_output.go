@@ -40,14 +40,15 @@ func showProgress(scan *audit.Scan, stderr io.Writer) {
 	}
 }
 
-// progressLine is "scanning: 412 of 1000 pods · 2061 keys · 8 in flight".
+// progressLine is "scanning: 412 of 1000 pods · 2061 credentials · 630
+// inboxes · 8 in flight · 0 errors".
 func progressLine(p audit.Progress) string {
 	known := fmt.Sprint(p.PodsKnown)
 	if !p.ListingDone {
 		known += "+"
 	}
-	s := fmt.Sprintf("scanning: %d of %s pods · %d keys · %d in flight · %d errors",
-		p.PodsScanned, known, p.KeysFound, p.InFlight, p.Errors)
+	s := fmt.Sprintf("scanning: %d of %s pods · %d credentials · %d inboxes · %d in flight · %d errors",
+		p.PodsScanned, known, p.KeysFound, p.InboxesFound, p.InFlight, p.Errors)
 	if !p.PausedUntil.IsZero() {
 		s += " · rate limited, waiting"
 	}

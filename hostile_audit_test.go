@@ -73,10 +73,13 @@ func checkHostileAudit(t *testing.T, what, format, stdout, stderr string, keys i
 		if head < 0 || len(lines)-head-1 != keys {
 			t.Fatalf("%s, table: header at %d, %d rows for %d keys:\n%s", what, head, len(lines)-head-1, keys, stdout)
 		}
-		width := lipgloss.Width(lines[head+1])
+		// The last column is not padded (lines are trimmed): every row must
+		// reach the same width before it.
+		lead := func(row string) int { return lipgloss.Width(row[:max(strings.LastIndex(row, "  "), 0)]) }
+		width := lead(lines[head+1])
 		for _, row := range lines[head+1:] {
-			if w := lipgloss.Width(row); w != width {
-				t.Fatalf("%s, table: rows %d and %d wide:\n%s\n%s", what, width, w, lines[head+1], row)
+			if w := lead(row); w != width {
+				t.Fatalf("%s, table: rows %d and %d wide before the last column:\n%s\n%s", what, width, w, lines[head+1], row)
 			}
 		}
 	case "csv":
@@ -166,5 +169,56 @@ func TestHostileOutputProblemCatchesEachClass(t *testing.T) {
 	b.WriteString("x")
 	if hostileOutputProblem(b.String()) != "" {
 		t.Error("plain text failed")
+	}
+}
+
+// The sandbox's hostile seed gives inboxes hostile addresses and display
+// names, and names public keys by every corpus case, over the three
+// scopes. Every format stays inert; JSON keeps the credential names and
+// the inbox addresses of inbox keys exactly.
+func TestAuditHostileInboxesAndCredentialsInEveryFormat(t *testing.T) {
+	srv := startSandbox(t, "hostile")
+	auditEnv(t, srv.URL, srv.AdminKey())
+	api := adminClient(t, srv)
+	creds, inboxKeys := allCredentials(t, api), allInboxKeys(t, api)
+	var names []string
+	for _, c := range creds {
+		names = append(names, c.Name)
+	}
+	hostileInbox := false
+	for _, inbox := range inboxKeys {
+		hostileInbox = hostileInbox || strings.ContainsRune(inbox, 0x1b)
+	}
+	if len(creds) < len(sanitize.Corpus()) || !hostileInbox {
+		t.Fatalf("the hostile seed has %d credentials and no inbox key with an escape in its address", len(creds))
+	}
+	keys := len(allKeyIDs(t, srv)) + len(creds)
+	for _, f := range hostileFormats {
+		code, out, errs := runCmd(t, "audit", "--format", f)
+		if code != exitOK {
+			t.Fatalf("%s: exit %d, stderr %q", f, code, errs)
+		}
+		checkHostileAudit(t, "hostile seed", f, out, errs, keys, names)
+		if f != "json" {
+			continue
+		}
+		var doc struct {
+			Keys []struct {
+				ID      string `json:"key_id"`
+				ScopeID string `json:"scope_id"`
+				Kind    string `json:"kind"`
+			} `json:"keys"`
+		}
+		if err := json.Unmarshal([]byte(out), &doc); err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range doc.Keys {
+			if inbox, ok := inboxKeys[k.ID]; ok && k.ScopeID != inbox {
+				t.Errorf("inbox key %s: scope_id %q, want %q", k.ID, k.ScopeID, inbox)
+			}
+			if c, ok := creds[k.ID]; ok && (k.Kind != "public_key" || k.ScopeID != c.Scope.ID) {
+				t.Errorf("public key %q: kind %q scope_id %q", c.Name, k.Kind, k.ScopeID)
+			}
+		}
 	}
 }

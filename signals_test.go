@@ -146,7 +146,7 @@ var scenarios = []scenario{
 	{"audit", true, func(t *testing.T, r *ptyRun, _ string, rng *rand.Rand) string {
 		r.waitOutput(t, "30 pods", 10*time.Second)
 		r.keys(t, "a")
-		r.waitOutput(t, "Auditing every pod", 10*time.Second)
+		r.waitOutput(t, " in flight", 30*time.Second)
 		sleepUpTo(rng, time.Second) // 30 pods at 500 ms a request take longer
 		return ""
 	}},

@@ -16,7 +16,7 @@
 //   - The config file, described below.
 //   - Defaults: base URL https://api.agentmail.to, page_size 50,
 //     stale_days 90, clipboard_clear_seconds 30, audit_concurrency 8,
-//     read_only false, allow_insecure_http false.
+//     expiry_warn_days 14, read_only false, allow_insecure_http false.
 //
 // # The config file
 //
@@ -88,6 +88,9 @@
 //     than this machine; the key then travels in clear text (default false).
 //   - audit_concurrency: requests an audit runs at once, 1 to 64
 //     (default 8).
+//   - expiry_warn_days: the audit counts a public-key credential as
+//     expiring when its expiry is this many days away or less, 1 to 3650
+//     (default 14).
 //
 // A profile's own values win over top-level ones. The key fields
 // (api_key_env, api_key_command, api_key) count as one setting: a profile

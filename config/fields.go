@@ -31,6 +31,7 @@ type profileConf struct {
 	staleDays             setting[int]
 	clipboardClearSeconds setting[int]
 	auditConcurrency      setting[int]
+	expiryWarnDays        setting[int]
 	readOnly              setting[bool]
 	allowInsecureHTTP     setting[bool]
 }
@@ -41,6 +42,7 @@ const (
 	minStaleDays, maxStaleDays               = 1, 3650
 	minClipboardSeconds, maxClipboardSeconds = 0, 3600
 	minAuditConcurrency, maxAuditConcurrency = 1, 64
+	minExpiryWarnDays, maxExpiryWarnDays     = 1, 3650
 )
 
 // fieldSetter checks a value and stores it; it returns an error message, or
@@ -58,6 +60,7 @@ var profileFields = map[string]fieldSetter{
 	"stale_days":              intField("stale_days", func(c *profileConf) *setting[int] { return &c.staleDays }, minStaleDays, maxStaleDays),
 	"clipboard_clear_seconds": intField("clipboard_clear_seconds", func(c *profileConf) *setting[int] { return &c.clipboardClearSeconds }, minClipboardSeconds, maxClipboardSeconds),
 	"audit_concurrency":       intField("audit_concurrency", func(c *profileConf) *setting[int] { return &c.auditConcurrency }, minAuditConcurrency, maxAuditConcurrency),
+	"expiry_warn_days":        intField("expiry_warn_days", func(c *profileConf) *setting[int] { return &c.expiryWarnDays }, minExpiryWarnDays, maxExpiryWarnDays),
 	"read_only":               boolField("read_only", func(c *profileConf) *setting[bool] { return &c.readOnly }),
 	"allow_insecure_http":     boolField("allow_insecure_http", func(c *profileConf) *setting[bool] { return &c.allowInsecureHTTP }),
 }
@@ -66,7 +69,7 @@ var profileFields = map[string]fieldSetter{
 var profileFieldNames = []string{
 	"environment", "base_url", "api_key_env", "api_key_command", "api_key",
 	"page_size", "stale_days", "clipboard_clear_seconds", "audit_concurrency",
-	"read_only", "allow_insecure_http",
+	"expiry_warn_days", "read_only", "allow_insecure_http",
 }
 
 func wrongType(name, want string, v value) string {

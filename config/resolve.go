@@ -14,6 +14,7 @@ const (
 	DefaultStaleDays        = 90
 	DefaultClipboardClear   = 30 * time.Second
 	DefaultAuditConcurrency = 8
+	DefaultExpiryWarnDays   = 14
 )
 
 // Environment variables read by Resolve. Empty values count as unset.
@@ -44,6 +45,7 @@ type Settings struct {
 	ReadOnly          bool
 	AllowInsecureHTTP bool
 	AuditConcurrency  int
+	ExpiryWarnDays    int      // the audit: a public key expiring within it is "expiring"
 	ConfigFile        string   // the file that was read, "" if none
 	Warnings          []string // for main to show; never printed here
 }
@@ -68,6 +70,7 @@ func (r Resolver) Resolve(ctx context.Context, needKey bool) (Settings, error) {
 		StaleDays:        DefaultStaleDays,
 		ClipboardClear:   DefaultClipboardClear,
 		AuditConcurrency: DefaultAuditConcurrency,
+		ExpiryWarnDays:   DefaultExpiryWarnDays,
 	}
 
 	path, explicit, source := r.configPath()
@@ -201,6 +204,7 @@ func merge(top, p profileConf) profileConf {
 	pick(&out.staleDays, p.staleDays)
 	pick(&out.clipboardClearSeconds, p.clipboardClearSeconds)
 	pick(&out.auditConcurrency, p.auditConcurrency)
+	pick(&out.expiryWarnDays, p.expiryWarnDays)
 	pick(&out.readOnly, p.readOnly)
 	pick(&out.allowInsecureHTTP, p.allowInsecureHTTP)
 	return out
@@ -225,6 +229,9 @@ func (c profileConf) applyTo(s *Settings) {
 	}
 	if c.auditConcurrency.isSet() {
 		s.AuditConcurrency = c.auditConcurrency.val
+	}
+	if c.expiryWarnDays.isSet() {
+		s.ExpiryWarnDays = c.expiryWarnDays.val
 	}
 	s.ReadOnly = c.readOnly.val
 	s.AllowInsecureHTTP = c.allowInsecureHTTP.val

@@ -266,8 +266,8 @@ func walkHostileServer(t *testing.T, c *common.Common, h *uitest.HostileServer, 
 		t.Fatalf("%s: audit scanning=%v result=%v", hc.Name, au.Scanning(), au.Result())
 	}
 	a.press("p")
-	a.press("f", "f", "f", "f")
-	a.press("enter") // opens the key in its pod
+	a.press("f", "f", "f", "f", "f", "f", "f") // every quick filter of the audit, back to all
+	a.press("enter")                           // opens the key in its pod
 	on[*keys.Model](a, "from the audit")
 	a.press("esc", "esc", "esc")
 	on[*pods.Model](a, "back to pods")

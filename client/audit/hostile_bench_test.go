@@ -38,6 +38,10 @@ func (h *hostileServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, `{"pods":[{"pod_id":"p1","name":"hostile"}]}`)
 	case "/v0/api-keys":
 		fmt.Fprint(w, `{"api_keys":[]}`)
+	case "/v0/api-keys/public-keys":
+		fmt.Fprint(w, `{"public_keys":[]}`)
+	case "/v0/pods/p1/inboxes":
+		fmt.Fprint(w, `{"inboxes":[]}`)
 	default:
 		fmt.Fprint(w, h.page(n, r.URL.Query().Get("page_token")))
 	}

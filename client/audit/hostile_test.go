@@ -30,6 +30,10 @@ func keysServer(t *testing.T, pods []string, keys func(pod, token string) string
 			fmt.Fprintf(w, `{"pods":[%s]}`, strings.Join(items, ","))
 		case r.URL.Path == "/v0/api-keys":
 			fmt.Fprint(w, `{"api_keys":[]}`)
+		case r.URL.Path == "/v0/api-keys/public-keys":
+			fmt.Fprint(w, `{"public_keys":[]}`)
+		case strings.HasSuffix(r.URL.Path, "/inboxes"):
+			fmt.Fprint(w, `{"inboxes":[]}`)
 		default:
 			pod := strings.Split(r.URL.Path, "/")[3]
 			fmt.Fprint(w, keys(pod, r.URL.Query().Get("page_token")))

@@ -55,6 +55,10 @@ func (s *podServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		json.NewEncoder(w).Encode(map[string]any{"pods": pods})
 	case r.URL.Path == "/v0/api-keys":
 		json.NewEncoder(w).Encode(map[string]any{"api_keys": []any{}})
+	case r.URL.Path == "/v0/api-keys/public-keys":
+		json.NewEncoder(w).Encode(map[string]any{"public_keys": []any{}})
+	case strings.HasSuffix(r.URL.Path, "/inboxes"):
+		json.NewEncoder(w).Encode(map[string]any{"inboxes": []any{}})
 	case strings.HasSuffix(r.URL.Path, "/api-keys"):
 		id := strings.Split(r.URL.Path, "/")[3]
 		json.NewEncoder(w).Encode(map[string]any{"api_keys": []any{map[string]string{"api_key_id": "k-" + id, "name": "key"}}})
@@ -174,6 +178,16 @@ func (f *fakeAPI) ListKeys(_ context.Context, scope client.Scope, _ client.ListO
 		return client.KeyPage{}, err
 	}
 	return client.KeyPage{Keys: append([]client.APIKey(nil), f.keys[podID]...)}, nil
+}
+
+// ListInboxes: the fake's pods have no inboxes.
+func (f *fakeAPI) ListInboxes(context.Context, client.Scope, client.ListOptions) (client.InboxPage, error) {
+	return client.InboxPage{}, nil
+}
+
+// ListPublicKeys: the fake has no credentials.
+func (f *fakeAPI) ListPublicKeys(context.Context, client.ListOptions) (client.PublicKeyPage, error) {
+	return client.PublicKeyPage{}, nil
 }
 
 func apiError(status int) error { return &client.Error{Status: status, Message: "injected"} }

@@ -61,9 +61,11 @@ type Progress struct {
 	PodsKnown   int  // pods listed so far
 	PodsScanned int  // pods whose keys were listed or failed
 	ListingDone bool // every page of pods is in
-	KeysFound   int
-	InFlight    int // requests on the wire
-	Errors      int // failed pods so far
+	KeysFound   int  // credentials: bearer keys and public keys
+	// InboxesFound is the inboxes listed so far.
+	InboxesFound int
+	InFlight     int // requests on the wire
+	Errors       int // failed pods so far
 	// PausedUntil is set while the pool waits for a Retry-After.
 	PausedUntil time.Time
 }
@@ -80,11 +82,13 @@ type Scan struct {
 	result *Result
 }
 
-// Start begins a scan of every pod and the organization keys.
+// Start begins a scan of every pod, its inboxes, the organization keys and
+// the public-key credentials.
 func Start(ctx context.Context, api Lister, opts Options) *Scan { return start(ctx, api, opts, nil) }
 
 // Retry scans only what failed in prev (its failed pods, the organization
-// keys if they failed, and the rest of the pod listing if it stopped) and
+// keys and the credentials if they failed, and the rest of the pod listing
+// if it stopped) and
 // returns prev's findings merged with the new ones. prev is not changed.
 func Retry(ctx context.Context, api Lister, prev *Result, opts Options) *Scan {
 	return start(ctx, api, opts, prev)

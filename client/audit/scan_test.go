@@ -29,16 +29,17 @@ func TestScanFindsEveryKeyOnce(t *testing.T) {
 		t.Errorf("final progress %+v", p)
 	}
 	// Pod pages of 100 and key pages of 100: 1 pod page, 30 pods + 1 extra
-	// page for the pod with 101 keys, 1 organization listing.
-	if n := w.srv.RequestCount(http.MethodGet, "/"); n != 1+31+1 {
-		t.Errorf("%d requests, want 33", n)
+	// page for the pod with 101 keys, 30 inbox listings (all empty), 1
+	// organization listing, 1 credential listing.
+	if n := w.srv.RequestCount(http.MethodGet, "/"); n != 1+31+30+1+1 {
+		t.Errorf("%d requests, want 64", n)
 	}
 }
 
 func TestSummary(t *testing.T) {
 	w := newWorld(t, 8, sandbox.Faults{})
 	res := audit.Run(context.Background(), w.api, audit.Options{})
-	s := audit.Summarize(res, testNow, 90)
+	s := audit.Summarize(res, audit.Policy{Now: testNow, StaleDays: 90})
 	if s.Pods != 8 || s.PodsScanned != 8 || s.PodsWithoutKeys != 2 || s.Keys != len(w.want)+1 {
 		t.Fatalf("summary %+v", s)
 	}
@@ -123,7 +124,7 @@ func TestFailedPodIsReportedAndRetried(t *testing.T) {
 		}
 	}
 	rest.check(t, res)
-	if s := audit.Summarize(res, testNow, 90); s.FailedPods != 1 || s.PodsScanned != 11 {
+	if s := audit.Summarize(res, audit.Policy{Now: testNow, StaleDays: 90}); s.FailedPods != 1 || s.PodsScanned != 11 {
 		t.Errorf("summary %+v", s)
 	}
 
@@ -136,8 +137,8 @@ func TestFailedPodIsReportedAndRetried(t *testing.T) {
 		t.Fatalf("retry incomplete: %v", again.Failed)
 	}
 	w.check(t, again)
-	if n := w.srv.RequestCount(http.MethodGet, "/") - before; n != 1 {
-		t.Errorf("retry made %d requests, want 1 (the failed pod only)", n)
+	if n := w.srv.RequestCount(http.MethodGet, "/") - before; n != 2 {
+		t.Errorf("retry made %d requests, want 2 (the failed pod's keys and inboxes only)", n)
 	}
 	if len(res.Failed) != 1 {
 		t.Error("Retry changed the earlier result")

@@ -2,6 +2,8 @@ package audit
 
 import (
 	"time"
+
+	"github.com/amkeys/amkeys/client"
 )
 
 // Bucket is a range of last use for the chart.
@@ -55,42 +57,102 @@ func IsStale(usedAt, now time.Time, staleDays int) bool {
 	return !usedAt.IsZero() && now.Sub(usedAt) > time.Duration(staleDays)*day
 }
 
-// Summary counts what the audit found.
+// ScopeCount counts credentials by scope kind.
+type ScopeCount struct {
+	Organization, Pod, Inbox int
+}
+
+func (c *ScopeCount) add(kind client.ScopeKind) {
+	switch kind {
+	case client.ScopeInbox:
+		c.Inbox++
+	case client.ScopePod:
+		c.Pod++
+	default:
+		c.Organization++
+	}
+}
+
+// Summary counts what the audit found. Keys, LastUsed, Unrestricted and
+// Stale count bearer keys; PublicKeys, Expired, Expiring and Revoked the
+// public-key credentials.
 type Summary struct {
 	Pods            int // pods listed
 	PodsScanned     int
 	PodsWithoutKeys int
-	FailedPods      int // failures, the organization keys included
-	Keys            int
+	Inboxes         int // inboxes listed
+	FailedPods      int // failures, the organization's listings included
+	Keys            int // bearer keys
+	KeyScopes       ScopeCount
 	LastUsed        [BucketCount]int
 	Unrestricted    int
 	Stale           int
 	StaleDays       int
+	PublicKeys      int
+	PublicKeyScopes ScopeCount
+	Expired         int
+	Expiring        int
+	Revoked         int
+	ExpiryWarnDays  int
 }
 
-// NeverUsed is the number of keys never used.
+// NeverUsed is the number of bearer keys never used.
 func (s Summary) NeverUsed() int { return s.LastUsed[NeverUsed] }
 
-// Summarize counts r's keys relative to now.
-func Summarize(r *Result, now time.Time, staleDays int) Summary {
-	s := Summary{Pods: len(r.Pods), FailedPods: len(r.Failed), Keys: len(r.Keys), StaleDays: staleDays}
-	for _, p := range r.Pods {
-		if p.Scanned {
+// Count is the number of credentials with finding f.
+func (s Summary) Count(f Finding) int {
+	switch f {
+	case FindNeverUsed:
+		return s.NeverUsed()
+	case FindStale:
+		return s.Stale
+	case FindUnrestricted:
+		return s.Unrestricted
+	case FindExpired:
+		return s.Expired
+	case FindExpiring:
+		return s.Expiring
+	case FindRevoked:
+		return s.Revoked
+	}
+	return 0
+}
+
+// Summarize counts r's credentials as judged by p.
+func Summarize(r *Result, p Policy) Summary {
+	s := Summary{Pods: len(r.Pods), FailedPods: len(r.Failed), StaleDays: p.StaleDays,
+		ExpiryWarnDays: p.warnDays(), Inboxes: r.Inboxes()}
+	for _, pod := range r.Pods {
+		if pod.Scanned {
 			s.PodsScanned++
-			if p.Keys == 0 {
+			if pod.Keys == 0 {
 				s.PodsWithoutKeys++
 			}
 		}
 	}
 	for i := range r.Keys {
 		k := &r.Keys[i]
-		s.LastUsed[BucketOf(k.UsedAt, now)]++
-		if k.Permissions.IsUnrestricted() {
-			s.Unrestricted++
+		f := p.Findings(k)
+		if k.Kind == PublicKey {
+			s.PublicKeys++
+			s.PublicKeyScopes.add(k.Scope().Kind)
+			s.Expired += count(f.Has(FindExpired))
+			s.Expiring += count(f.Has(FindExpiring))
+			s.Revoked += count(f.Has(FindRevoked))
+			continue
 		}
-		if IsStale(k.UsedAt, now, staleDays) {
-			s.Stale++
-		}
+		s.Keys++
+		s.KeyScopes.add(k.Scope().Kind)
+		s.LastUsed[BucketOf(k.UsedAt, p.Now)]++
+		s.Unrestricted += count(f.Has(FindUnrestricted))
+		s.Stale += count(f.Has(FindStale))
 	}
 	return s
+}
+
+func count(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

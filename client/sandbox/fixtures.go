@@ -94,3 +94,35 @@ func (s *Server) AddPods(n, keysPerPod int) {
 	s.mu.Unlock()
 	s.mutated()
 }
+
+// AddInboxes gives every pod perPod more inboxes, each with keysPerInbox
+// keys, quickly, for benchmarks: the organization's inbox_limit is not
+// enforced here. Addresses are "bench-N@bulk.agentmail.to"; inbox keys
+// are listed by their inbox and, as in the API, by their pod.
+func (s *Server) AddInboxes(perPod, keysPerInbox int) {
+	if perPod <= 0 {
+		return
+	}
+	keysPerInbox = max(keysPerInbox, 0)
+	s.mu.Lock()
+	seq := len(s.st.inboxes)
+	for _, p := range s.st.podOrder.items {
+		for range perPod {
+			seq++
+			in := &inboxRecord{id: fmt.Sprintf("bench-%d@bulk.agentmail.to", seq), podID: p.id,
+				createdAt: p.createdAt.Add(time.Second), updatedAt: p.createdAt.Add(time.Second)}
+			if !s.st.addInbox(in) {
+				continue
+			}
+			for j := range keysPerInbox {
+				k := &keyRecord{id: newID(), name: fmt.Sprintf("inbox key %d", j+1), podID: p.id, inboxID: in.id,
+					createdAt: in.createdAt.Add(time.Duration(j+1) * time.Second)}
+				secret := newSecret() // unknown to anyone: the key cannot be used
+				k.prefix, k.hash = secretPrefix(secret), hashSecret(secret)
+				s.st.addKey(k)
+			}
+		}
+	}
+	s.mu.Unlock()
+	s.mutated()
+}

@@ -1,7 +1,9 @@
-// Package audit is the audit screen: it scans every pod's keys with a
-// progress bar (esc cancels), then shows a bar chart of keys by last use,
-// the unrestricted keys and pods without keys, and one table of all keys,
-// stalest first, with filters. Enter opens a key in its pod's screen.
+// Package audit is the audit screen: it scans every credential (each
+// pod's keys, its inboxes' keys, the organization keys and the public-key
+// credentials) with a progress bar (esc cancels), then shows a bar chart
+// of keys by last use, the findings, and one table of all credentials,
+// bearer keys stalest first, then public keys, with filters. Enter opens a
+// key in its pod's screen.
 package audit
 
 import (
@@ -27,9 +29,9 @@ type KeyMap struct {
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
 		Open:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open in its pod")),
-		Show:    key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "stale/never/unrestricted")),
+		Show:    key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "never/stale/unrestricted/expired/expiring/revoked")),
 		ThisPod: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "this pod only")),
-		Retry:   key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "retry failed pods")),
+		Retry:   key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "retry what failed")),
 		Rescan:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "audit again")),
 	}
 }
@@ -71,12 +73,15 @@ type Model struct {
 	width, height int
 }
 
+// columns: a public key shows "public key" as its prefix, its expiry as
+// its last use and its fingerprint as its permissions.
 var columns = []table.Column{
 	{Title: "pod", Flex: 2, Min: 8},
+	{Title: "scope", Flex: 2, Min: 5},
 	{Title: "key", Flex: 3, Min: 8},
 	{Title: "prefix", Width: 12},
 	{Title: "created", Width: 10},
-	{Title: "last used", Width: 14},
+	{Title: "used / expires", Width: 14},
 	{Title: "permissions", Width: 12},
 }
 
@@ -190,7 +195,7 @@ func (m *Model) updateKey(k tea.KeyMsg) tea.Cmd {
 // setResult shows a finished (or cancelled) scan.
 func (m *Model) setResult(res *audit.Result) tea.Cmd {
 	m.res, m.now = res, m.c.Now()
-	m.sum = audit.Summarize(res, m.now, m.c.Settings.StaleDays)
+	m.sum = audit.Summarize(res, m.policy())
 	m.pods = make(map[string]client.Pod, len(res.Pods))
 	for _, p := range res.Pods {
 		m.pods[p.ID] = p.Pod
@@ -199,7 +204,7 @@ func (m *Model) setResult(res *audit.Result) tea.Cmd {
 	m.table.SetCursor(0)
 	m.resize()
 	if !res.Complete() && res.CanRetry() {
-		return common.Notify("The audit is incomplete: R retries the pods that failed")
+		return common.Notify("The audit is incomplete: R retries the listings that failed")
 	}
 	return nil
 }
@@ -210,6 +215,9 @@ func (m *Model) open() tea.Cmd {
 		return nil
 	}
 	k := &m.res.Keys[m.rows[m.table.Cursor()]]
+	if !k.IsBearer() {
+		return common.Notify("A public-key credential: the AgentID tab (3) lists and revokes them")
+	}
 	scope := common.OrganizationKeys()
 	if k.PodID != "" {
 		pod, ok := m.pods[k.PodID]
@@ -241,7 +249,7 @@ func (m *Model) dropKey(scope client.Scope, keyID string) {
 					p.Keys--
 				}
 			}
-			m.sum = audit.Summarize(m.res, m.now, m.c.Settings.StaleDays)
+			m.sum = audit.Summarize(m.res, m.policy())
 			m.refilter()
 			return
 		}
@@ -268,7 +276,7 @@ func (m *Model) Status() string {
 	case m.res == nil:
 		return ""
 	}
-	return plural(m.sum.Keys, "key") + " in " + plural(m.sum.PodsScanned, "pod")
+	return plural(m.sum.Keys, "key") + " · " + plural(m.sum.PublicKeys, "public key") + " in " + plural(m.sum.PodsScanned, "pod")
 }
 
 // ShortHelp is the footer.

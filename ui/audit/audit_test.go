@@ -1,6 +1,8 @@
 package audit
 
 import (
+	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -31,16 +33,48 @@ func finish(t testing.TB, m *Model, cmd tea.Cmd) {
 	}
 }
 
-// fakeOrg is three pods of generated keys and one pod without keys; the
+// fakeOrg is three pods of generated keys and one pod without keys, the
+// first pod with two inboxes (one holding three keys), and four public-key
+// credentials: revoked, expired, expiring in 3 days, without expiry. The
 // fake has no organization keys, so the screen notes them as not listed.
-func fakeOrg() *uitest.FakeAPI {
-	api := &uitest.FakeAPI{Keys: map[string][]client.APIKey{}}
+func fakeOrg() *fakeCredentials {
+	api := &fakeCredentials{FakeAPI: &uitest.FakeAPI{Keys: map[string][]client.APIKey{}}, inboxes: map[string][]client.Inbox{}}
 	for i, n := range []int{40, 0, 12, 25} {
 		id := string(rune('a'+i)) + "-pod"
 		api.Pods = append(api.Pods, client.Pod{ID: id, Name: []string{"Acme Support", "Initech Sandbox", "Globex", "Umbrella"}[i]})
 		api.Keys[id] = uitest.GenerateKeys(id, n)
 	}
+	const support, billing = "support@acme.agentmail.to", "billing@acme.agentmail.to"
+	api.inboxes["a-pod"] = []client.Inbox{{ID: support, PodID: "a-pod"}, {ID: billing, PodID: "a-pod"}}
+	api.Keys[support] = uitest.GenerateKeys("", 3) // the inbox listing names neither pod nor inbox
+	api.Keys[billing] = nil
+	day := 24 * time.Hour
+	cred := func(id, name string, scope client.CredentialScope, expires, revoked time.Time) client.PublicKeyCredential {
+		return client.PublicKeyCredential{ID: id, Type: "public_key", Name: name, Scope: scope, CreatedAt: uitest.Clock.Add(-30 * day),
+			PublicKey: client.PublicKeyMaterial{Fingerprint: "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"}, ExpiresAt: expires, RevokedAt: revoked}
+	}
+	api.creds = []client.PublicKeyCredential{
+		cred("pk-1", "Old laptop (lost)", client.CredentialScope{Type: client.ScopeOrganization}, time.Time{}, uitest.Clock.Add(-40*day)),
+		cred("pk-2", "Trial agent", client.CredentialScope{Type: client.ScopeInbox, ID: support}, uitest.Clock.Add(-2*day), time.Time{}),
+		cred("pk-3", "Deploy agent", client.CredentialScope{Type: client.ScopePod, ID: "c-pod"}, uitest.Clock.Add(3*day), time.Time{}),
+		cred("pk-4", "Ops signer", client.CredentialScope{Type: client.ScopeOrganization}, time.Time{}, time.Time{}),
+	}
 	return api
+}
+
+// fakeCredentials adds inboxes and public-key credentials to the fake API.
+type fakeCredentials struct {
+	*uitest.FakeAPI
+	inboxes map[string][]client.Inbox // by pod id
+	creds   []client.PublicKeyCredential
+}
+
+func (f *fakeCredentials) ListInboxes(_ context.Context, scope client.Scope, _ client.ListOptions) (client.InboxPage, error) {
+	return client.InboxPage{Inboxes: f.inboxes[scope.ID]}, nil
+}
+
+func (f *fakeCredentials) ListPublicKeys(context.Context, client.ListOptions) (client.PublicKeyPage, error) {
+	return client.PublicKeyPage{Credentials: f.creds}, nil
 }
 
 func newScreen(t testing.TB, api common.API, w, h int) *Model {
@@ -52,7 +86,7 @@ func newScreen(t testing.TB, api common.API, w, h int) *Model {
 
 func TestProgressGolden(t *testing.T) {
 	m := newScreen(t, fakeOrg(), 100, 12)
-	m.progress = audit.Progress{PodsKnown: 400, PodsScanned: 150, KeysFound: 734, InFlight: 8, Errors: 1}
+	m.progress = audit.Progress{PodsKnown: 400, PodsScanned: 150, KeysFound: 734, InboxesFound: 37, InFlight: 8, Errors: 1}
 	uitest.Golden(t, "progress", m.View())
 	m.progress.ListingDone, m.progress.PausedUntil = true, uitest.Clock
 	uitest.Golden(t, "progress-paused", m.View())
@@ -61,10 +95,18 @@ func TestProgressGolden(t *testing.T) {
 func TestChartAndTableGolden(t *testing.T) {
 	m := newScreen(t, fakeOrg(), 110, 30)
 	finish(t, m, m.Init())
-	if m.Scanning() || m.Result() == nil || len(m.Result().Keys) != 77 {
-		t.Fatalf("scan did not finish with 77 keys")
+	if m.Scanning() || m.Result() == nil || len(m.Result().Keys) != 77+3+4 {
+		t.Fatalf("scan did not finish with 77 pod keys, 3 inbox keys and 4 public keys")
+	}
+	for _, k := range m.Result().Keys {
+		if k.InboxID == "support@acme.agentmail.to" && (k.PodID != "a-pod" || k.PodName != "Acme Support") {
+			t.Errorf("%s %q of the support inbox attributed to pod %q", k.Kind, k.Name, k.PodID)
+		}
 	}
 	uitest.Golden(t, "chart", m.View())
+	m.Update(uitest.Key("G")) // the end: the least stale keys, then the public keys
+	uitest.Golden(t, "table-end", m.View())
+	m.Update(uitest.Key("g"))
 	m.SetSize(110, 16) // too short for the chart: it folds into one line
 	uitest.Golden(t, "chart-compact", m.View())
 }
@@ -82,11 +124,15 @@ func TestFilters(t *testing.T) {
 		}
 		return n
 	}
+	bearer := func(k audit.Key) bool { return k.Kind == audit.Bearer }
 	want := []int{
 		len(res.Keys),
-		count(func(k audit.Key) bool { return audit.IsStale(k.UsedAt, now, 90) }),
-		count(func(k audit.Key) bool { return k.NeverUsed() }),
-		count(func(k audit.Key) bool { return k.Permissions.IsUnrestricted() }),
+		count(func(k audit.Key) bool { return bearer(k) && k.NeverUsed() }),
+		count(func(k audit.Key) bool { return bearer(k) && audit.IsStale(k.UsedAt, now, 90) }),
+		count(func(k audit.Key) bool { return bearer(k) && k.Permissions.IsUnrestricted() }),
+		1, // the credential expired 2 days ago
+		1, // the one expiring in 3 days
+		1, // the revoked one
 	}
 	for i, w := range want {
 		if len(m.rows) != w || w == 0 {
@@ -124,7 +170,7 @@ func TestFailedPodAndRetry(t *testing.T) {
 	m.SetSize(110, 30)
 	finish(t, m, m.Init())
 	frame := uitest.Plain(m.View())
-	if !strings.Contains(frame, "1 pod failed") || !strings.Contains(frame, "✗ Bad pod: 500") || len(m.rows) != 2 {
+	if !strings.Contains(frame, "1 listing failed") || !strings.Contains(frame, "✗ Bad pod: 500") || len(m.rows) != 2 {
 		t.Fatalf("failure not shown (rows %d):\n%s", len(m.rows), frame)
 	}
 	if !m.retryBinding().Enabled() {
@@ -133,15 +179,15 @@ func TestFailedPodAndRetry(t *testing.T) {
 	srv.FailPod(bad.ID, 0)
 	before := srv.RequestCount("", "/")
 	_, cmd := m.Update(uitest.Key("R"))
-	if !m.Scanning() || !strings.Contains(m.View(), "Retrying the pods that failed") {
+	if !m.Scanning() || !strings.Contains(m.View(), "Retrying the listings that failed") {
 		t.Error("R did not start a retry")
 	}
 	finish(t, m, cmd)
 	if !m.Result().Complete() || len(m.rows) != 3 || strings.Contains(uitest.Plain(m.View()), "failed") {
 		t.Errorf("after retry: complete=%v rows=%d", m.Result().Complete(), len(m.rows))
 	}
-	if n := srv.RequestCount("", "/") - before; n != 1 {
-		t.Errorf("retry made %d requests, want 1", n)
+	if n := srv.RequestCount("", "/") - before; n != 2 {
+		t.Errorf("retry made %d requests, want 2 (the pod's keys and its inboxes)", n)
 	}
 	if m.retryBinding().Enabled() {
 		t.Error("R still offered after a complete retry")
@@ -248,6 +294,34 @@ func TestHostileNamesAreInert(t *testing.T) {
 		}
 		if strings.ContainsAny(frame, "\x1b\u009b\u009d\r\a") {
 			t.Fatal("frame holds ESC, C1, CR or BEL")
+		}
+	}
+}
+
+// A scan that stopped (the timeout, the rate-limit budget) and items that
+// could not be read are said above the table, inert.
+func TestStoppedAndUnreadableAreShown(t *testing.T) {
+	m := newScreen(t, fakeOrg(), 110, 30)
+	pod := client.Pod{ID: "a-pod", Name: "Acme \x1b[2JSupport"}
+	res := &audit.Result{
+		Pods:    []audit.PodInfo{{Pod: pod, Scanned: true}},
+		Stopped: errors.New("stopped: the server kept asking amkeys to wait (rate limited)"),
+		Unreadable: []audit.Unreadable{
+			{Pod: pod, ItemError: client.ItemError{Scope: client.PodScope("a-pod"), Kind: "key", ID: "k\x1b]52;c;aGk=\x07", Field: "created_at", Value: "yesterday", Problem: "is not a time"}},
+			{ItemError: client.ItemError{Kind: "public key", ID: "pk-9", Field: "expires_at", Value: "soon", Problem: "is not a time"}},
+		},
+	}
+	m.setResult(res)
+	frame := uitest.Plain(m.View())
+	for _, want := range []string{"stopped: the server kept asking amkeys to wait", "2 listed items could not be read",
+		`✗ Acme ␛[2JSupport: pod:a-pod: key "k\x1b]52;c;aGk=\a" could not be read`, `✗ public key "pk-9" could not be read`} {
+		if !strings.Contains(frame, want) {
+			t.Errorf("frame lacks %q:\n%s", want, frame)
+		}
+	}
+	for _, l := range strings.Split(m.View(), "\n") {
+		if sanitize.HasControl(uitest.Plain(l)) {
+			t.Fatalf("line holds control characters: %q", l)
 		}
 	}
 }

@@ -7,16 +7,25 @@ import (
 // Show is the quick filter.
 type Show int
 
-// The quick filters, in the order f cycles through them.
+// The quick filters, in the order f cycles through them: the keys
+// screen's order (all, never used, stale, unrestricted), then the
+// findings of public keys.
 const (
 	ShowAll Show = iota
-	ShowStale
 	ShowNever
+	ShowStale
 	ShowUnrestricted
+	ShowExpired
+	ShowExpiring
+	ShowRevoked
 	showCount
 )
 
-var showNames = [...]string{"all", "stale", "never used", "unrestricted"}
+var showNames = [...]string{"all", "never used", "stale", "unrestricted", "expired", "expiring", "revoked"}
+
+// showFinding is the finding each quick filter keeps (none for all).
+var showFinding = [...]audit.Finding{0, audit.FindNeverUsed, audit.FindStale, audit.FindUnrestricted,
+	audit.FindExpired, audit.FindExpiring, audit.FindRevoked}
 
 // setShow sets the quick filter.
 func (m *Model) setShow(s Show) {
@@ -38,8 +47,8 @@ func (m *Model) toggleThisPod() {
 // podRef names the pod of the one-pod filter ("" id = organization keys).
 type podRef struct{ id, name string }
 
-// refilter rebuilds the rows from the keys, keeping the stalest-first
-// order, in one pass.
+// refilter rebuilds the rows from the keys, keeping the audit's order, in
+// one pass.
 func (m *Model) refilter() {
 	if m.res == nil {
 		return
@@ -56,19 +65,16 @@ func (m *Model) refilter() {
 }
 
 func (m *Model) keeper() func(k *audit.Key) bool {
-	show, now, days, pod := m.show, m.now, m.c.Settings.StaleDays, m.pod
+	want, policy, pod := showFinding[m.show], m.policy(), m.pod
 	return func(k *audit.Key) bool {
 		if pod != nil && k.PodID != pod.id {
 			return false
 		}
-		switch show {
-		case ShowStale:
-			return audit.IsStale(k.UsedAt, now, days)
-		case ShowNever:
-			return k.NeverUsed()
-		case ShowUnrestricted:
-			return k.Permissions.IsUnrestricted()
-		}
-		return true
+		return want == 0 || policy.Findings(k).Has(want)
 	}
+}
+
+// policy is what the screen judges credentials by.
+func (m *Model) policy() audit.Policy {
+	return audit.Policy{Now: m.now, StaleDays: m.c.Settings.StaleDays, ExpiryWarnDays: audit.DefaultExpiryWarnDays}
 }

@@ -3,7 +3,9 @@ package audit
 import (
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/amkeys/amkeys/client"
 	"github.com/amkeys/amkeys/client/audit"
 	"github.com/amkeys/amkeys/ui/format"
 	"github.com/amkeys/amkeys/ui/keys"
@@ -33,9 +35,9 @@ func (m *Model) resize() {
 
 func (m *Model) progressView() string {
 	p, st := m.progress, m.c.Styles
-	title := "Auditing every pod's keys…"
+	title := "Auditing every credential…"
 	if m.retrying {
-		title = "Retrying the pods that failed…"
+		title = "Retrying the listings that failed…"
 	}
 	known := strconv.Itoa(p.PodsKnown)
 	if !p.ListingDone {
@@ -51,7 +53,8 @@ func (m *Model) progressView() string {
 		st.Title.Render(title),
 		"",
 		"  " + bar + "  " + strconv.Itoa(p.PodsScanned) + " of " + known + " pods",
-		"  " + plural(p.KeysFound, "key") + " found · " + strconv.Itoa(p.InFlight) + " in flight · " + plural(p.Errors, "error"),
+		"  " + plural(p.KeysFound, "credential") + " and " + pluralInboxes(p.InboxesFound) + " found · " +
+			strconv.Itoa(p.InFlight) + " in flight · " + plural(p.Errors, "error"),
 	}
 	if !p.PausedUntil.IsZero() {
 		lines = append(lines, "  "+st.Warning.Render("rate limited: every request waits for the server's Retry-After"))
@@ -90,42 +93,71 @@ func (m *Model) summaryLine() string {
 		pods = strconv.Itoa(s.PodsScanned) + " of " + plural(s.Pods, "pod")
 	}
 	parts := []string{
-		plural(s.Keys, "key") + " in " + pods,
+		plural(s.Keys, "key") + " and " + plural(s.PublicKeys, "public key") + " in " + pods,
 		strconv.Itoa(s.Unrestricted) + " unrestricted",
 		strconv.Itoa(s.Stale) + " stale",
+		strconv.Itoa(s.Expired) + " expired",
+		strconv.Itoa(s.Expiring) + " expiring",
+		strconv.Itoa(s.Revoked) + " revoked",
 		plural(s.PodsWithoutKeys, "pod") + " without keys",
 	}
 	return m.c.Styles.TitlePaint.Apply(sanitize.Truncate(strings.Join(parts, " · "), m.width))
 }
 
-// failureLines name the failed pods, at most a few, and how to retry.
+// failureLines say why the result is incomplete: a stop, a cancel, the
+// pod listing, the listings that failed and the items that could not be
+// read, each at most a few lines, with how to retry.
 func (m *Model) failureLines() []string {
 	res, st := m.res, m.c.Styles
 	var lines []string
-	if res.Cancelled {
+	switch {
+	case res.Stopped != nil:
+		lines = append(lines, res.Stopped.Error()+" · the results are incomplete · r audits again")
+	case res.Cancelled:
 		lines = append(lines, "cancelled: the results are incomplete · r audits again")
 	}
 	if res.ListErr != nil {
 		lines = append(lines, "the pod listing stopped: "+res.ListErr.Error())
 	}
 	if n := len(res.Failed); n > 0 {
-		lines = append(lines, plural(n, "pod")+" failed, their keys are missing · R retries them")
+		lines = append(lines, plural(n, "listing")+" failed, their credentials are missing · R retries them")
 		for i, f := range res.Failed {
 			if i == maxFailureLines {
 				lines = append(lines, "  and "+strconv.Itoa(n-i)+" more")
 				break
 			}
-			name := f.Pod.Name
-			if f.IsOrganization() {
-				name = "organization keys"
+			lines = append(lines, "  ✗ "+failureName(f)+": "+f.Err.Error())
+		}
+	}
+	if n := len(res.Unreadable); n > 0 {
+		lines = append(lines, plural(n, "listed item")+" could not be read:")
+		for i, u := range res.Unreadable {
+			if i == maxFailureLines {
+				lines = append(lines, "  and "+strconv.Itoa(n-i)+" more")
+				break
 			}
-			lines = append(lines, "  ✗ "+name+": "+f.Err.Error())
+			where := ""
+			if u.Pod.ID != "" {
+				where = u.Pod.Name + ": "
+			}
+			lines = append(lines, "  ✗ "+where+u.ItemError.Error())
 		}
 	}
 	for i, l := range lines {
 		lines[i] = st.ErrorPaint.Apply(sanitize.Truncate(l, m.width))
 	}
 	return lines
+}
+
+// failureName is whose listing failed.
+func failureName(f audit.Failure) string {
+	switch {
+	case f.Credentials:
+		return "public keys"
+	case f.IsOrganization():
+		return "organization keys"
+	}
+	return f.Pod.Name
 }
 
 // chart draws one bar per bucket of last use.
@@ -171,7 +203,7 @@ func (m *Model) filterLine() string {
 			pod = "organization keys"
 		}
 	}
-	s := strconv.Itoa(len(m.rows)) + " of " + plural(len(m.res.Keys), "key") + " · stalest first · show: " +
+	s := strconv.Itoa(len(m.rows)) + " of " + plural(len(m.res.Keys), "credential") + " · stalest first · show: " +
 		showNames[m.show] + " · pod: " + pod + " · stale after " + plural(m.c.Settings.StaleDays, "day")
 	return m.c.Styles.MutedPaint.Apply(sanitize.Truncate(s, m.width))
 }
@@ -187,28 +219,76 @@ func (m *Model) cell(row, col int) string {
 		}
 		return k.PodName
 	case 1:
-		return k.Name
+		return scopeLabel(k)
 	case 2:
-		return keys.MaskPrefix(k.Prefix)
+		return k.Name
 	case 3:
-		return format.Date(k.CreatedAt)
+		if !k.IsBearer() {
+			return "public key"
+		}
+		return keys.MaskPrefix(k.Prefix)
 	case 4:
-		return format.Ago(k.UsedAt, m.now)
+		return format.Date(k.CreatedAt)
 	case 5:
+		if !k.IsBearer() {
+			return expiry(k, m.now)
+		}
+		return format.Ago(k.UsedAt, m.now)
+	case 6:
+		if !k.IsBearer() {
+			return k.Fingerprint
+		}
 		return k.Permissions.Summary()
 	}
 	return ""
 }
 
+// scopeLabel is "org", "pod" or "inbox ADDRESS".
+func scopeLabel(k *audit.Key) string {
+	switch s := k.Scope(); s.Kind {
+	case client.ScopeInbox:
+		return "inbox " + s.ID
+	case client.ScopePod:
+		return "pod"
+	}
+	return "org"
+}
+
+// expiry is a public key's state in a few words: "revoked", "expired",
+// "in 3 days", "no expiry".
+func expiry(k *audit.Key, now time.Time) string {
+	switch {
+	case !k.RevokedAt.IsZero():
+		return "revoked"
+	case k.ExpiresAt.IsZero():
+		return "no expiry"
+	case !now.Before(k.ExpiresAt):
+		return "expired"
+	}
+	days := int(k.ExpiresAt.Sub(now) / (24 * time.Hour))
+	if days < 1 {
+		return "today"
+	}
+	return "in " + plural(days, "day")
+}
+
 func (m *Model) paint(row, col int) styles.Paint {
 	k, st := m.key(row), m.c.Styles
+	f := m.policy().Findings(k)
 	switch {
-	case col == 5 && k.Permissions.IsUnrestricted():
+	case col == 6 && f.Has(audit.FindUnrestricted):
 		return st.WarningCell
-	case col == 4 && k.NeverUsed():
+	case col == 5 && f&(audit.FindStale|audit.FindExpired|audit.FindExpiring|audit.FindRevoked) != 0:
+		return st.WarningCell
+	case col == 5 && f.Has(audit.FindNeverUsed):
 		return st.MutedRow
-	case col == 4 && audit.IsStale(k.UsedAt, m.now, m.c.Settings.StaleDays):
-		return st.WarningCell
 	}
 	return styles.Paint{}
+}
+
+func pluralInboxes(n int) string {
+	if n == 1 {
+		return "1 inbox"
+	}
+	return strconv.Itoa(n) + " inboxes"
 }

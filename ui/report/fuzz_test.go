@@ -29,8 +29,9 @@ func csvSeeds() []string {
 }
 
 // FuzzCSV writes a report whose pod name, key name, prefix, ids and a
-// permission name are arbitrary strings. The output must parse back to one
-// record of 13 fields per key; no cell may start a spreadsheet formula;
+// permission name are arbitrary strings, and so are a public key's name,
+// inbox and fingerprint. The output must parse back to one record of 21
+// fields per credential; no cell may start a spreadsheet formula;
 // the only control byte is the newline (between records and inside quoted
 // cells); every cell reads back as SafeCell of what was written, and
 // SafeCell keeps harmless text exactly.
@@ -45,9 +46,11 @@ func FuzzCSV(f *testing.F) {
 		k := audit.Key{APIKey: client.APIKey{ID: b, Name: b, Prefix: c, PodID: pod.ID, CreatedAt: now.Add(-time.Hour),
 			UsedAt: now.Add(-48 * time.Hour), Permissions: client.Restricted("inbox_read", a)}, PodName: a}
 		plain := audit.Key{APIKey: client.APIKey{ID: "k2", Name: "plain", Prefix: "am_plain", CreatedAt: now}}
-		res := &audit.Result{Keys: []audit.Key{k, plain}, Pods: []audit.PodInfo{{Pod: pod, Keys: 1, Scanned: true}}, OrgKeys: true}
+		cred := audit.Key{Kind: audit.PublicKey, Fingerprint: a, ExpiresAt: now.Add(time.Hour)}
+		cred.ID, cred.Name, cred.InboxID, cred.CreatedAt = "pk", b, c, now.Add(-time.Hour)
+		res := &audit.Result{Keys: []audit.Key{k, plain, cred}, Pods: []audit.PodInfo{{Pod: pod, Keys: 1, Scanned: true}}, OrgKeys: true}
 		var out bytes.Buffer
-		if err := report.WriteCSV(&out, report.New(res, now, 90)); err != nil {
+		if err := report.WriteCSV(&out, report.New(res, policy)); err != nil {
 			t.Fatalf("WriteCSV: %v", err)
 		}
 		if !utf8.Valid(out.Bytes()) {
@@ -62,11 +65,11 @@ func FuzzCSV(f *testing.F) {
 		if err != nil {
 			t.Fatalf("the CSV does not parse: %v\n%q", err, out.String())
 		}
-		if len(rows) != 3 {
-			t.Fatalf("%d records for 2 keys: %q", len(rows), out.String())
+		if len(rows) != 4 {
+			t.Fatalf("%d records for 3 credentials: %q", len(rows), out.String())
 		}
 		for _, row := range rows {
-			if len(row) != 13 {
+			if len(row) != 21 {
 				t.Fatalf("a record of %d fields: %q", len(row), row)
 			}
 			for _, cell := range row {
@@ -75,8 +78,9 @@ func FuzzCSV(f *testing.F) {
 				}
 			}
 		}
-		row := rows[1] // the keys in the result's order
-		for col, in := range map[int]string{0: c, 1: a, 2: b, 3: b, 4: c} {
+		check := map[[2]int]string{{1, 0}: c, {1, 1}: a, {1, 2}: b, {1, 3}: b, {1, 4}: c, {3, 3}: b, {3, 14}: c, {3, 15}: a}
+		for at, in := range check {
+			row, col := rows[at[0]], at[1] // the credentials in the result's order
 			want := report.SafeCell(in)
 			if row[col] != want {
 				t.Fatalf("column %d: wrote %q, read back %q, want SafeCell = %q", col, in, row[col], want)

@@ -16,26 +16,27 @@ import (
 
 // The JSON document: one object, keys stalest first.
 type jsonReport struct {
-	GeneratedAt time.Time     `json:"generated_at"`
-	StaleDays   int           `json:"stale_days"`
-	Complete    bool          `json:"complete"`
-	Summary     jsonSummary   `json:"summary"`
-	Keys        []jsonKey     `json:"keys"`
-	FailedPods  []jsonFailure `json:"failed_pods"`
-	Notes       []string      `json:"notes"`
-	ListError   *string       `json:"pod_list_error"`
-	ListHint    string        `json:"pod_list_hint,omitempty"`
+	GeneratedAt    time.Time     `json:"generated_at"`
+	StaleDays      int           `json:"stale_days"`
+	ExpiryWarnDays int           `json:"expiry_warn_days"`
+	Complete       bool          `json:"complete"`
+	Summary        jsonSummary   `json:"summary"`
+	Keys           []jsonKey     `json:"keys"`
+	FailedPods     []jsonFailure `json:"failed_pods"`
+	Notes          []string      `json:"notes"`
+	ListError      *string       `json:"pod_list_error"`
+	ListHint       string        `json:"pod_list_hint,omitempty"`
 	// Stopped says why the whole audit ended early (--timeout, rate
 	// limits, too much data); null when it did not.
 	Stopped    *string          `json:"stopped"`
 	Unreadable []jsonUnreadable `json:"unreadable"`
 }
 
-// jsonUnreadable is a listed key or pod that could not be decoded.
+// jsonUnreadable is a listed item that could not be decoded.
 type jsonUnreadable struct {
 	PodID   string `json:"pod_id"`
 	PodName string `json:"pod_name"`
-	Kind    string `json:"kind"` // "key" or "pod"
+	Kind    string `json:"kind"` // "key", "pod", "inbox" or "public key"
 	ID      string `json:"id"`
 	Field   string `json:"field"`
 	Value   string `json:"value"`
@@ -54,6 +55,22 @@ type jsonSummary struct {
 	NeverUsed       int            `json:"never_used"`
 	OrgKeysListed   bool           `json:"organization_keys_listed"`
 	Unreadable      int            `json:"unreadable"`
+	// Added with inboxes and public keys.
+	Inboxes           int            `json:"inboxes"`
+	KeysByScope       jsonScopes     `json:"keys_by_scope"` // bearer keys
+	PublicKeys        int            `json:"public_keys"`
+	PublicKeysByScope jsonScopes     `json:"public_keys_by_scope"`
+	CredentialsListed bool           `json:"public_keys_listed"`
+	Expired           int            `json:"expired"`
+	Expiring          int            `json:"expiring"`
+	Revoked           int            `json:"revoked"`
+	Findings          map[string]int `json:"findings"` // by --fail-on kind
+}
+
+type jsonScopes struct {
+	Organization int `json:"organization"`
+	Pod          int `json:"pod"`
+	Inbox        int `json:"inbox"`
 }
 
 type jsonKey struct {
@@ -70,12 +87,26 @@ type jsonKey struct {
 	NeverUsed    bool       `json:"never_used"`
 	Stale        bool       `json:"stale"`
 	Unrestricted bool       `json:"unrestricted"`
-	Permissions  []string   `json:"permissions"` // null = unrestricted
+	Permissions  []string   `json:"permissions"` // null = unrestricted; [] for a public key
+	// Added with inboxes and public keys.
+	Kind        string     `json:"kind"`     // "bearer" or "public_key"
+	ScopeID     string     `json:"scope_id"` // pod id, inbox address, "" for the organization
+	Fingerprint string     `json:"fingerprint,omitempty"`
+	ExpiresAt   *time.Time `json:"expires_at"`
+	RevokedAt   *time.Time `json:"revoked_at"`
+	Expired     bool       `json:"expired"`
+	Expiring    bool       `json:"expiring"`
+	Revoked     bool       `json:"revoked"`
+	Findings    []string   `json:"findings"` // the --fail-on kinds that apply
 }
 
 type jsonFailure struct {
-	PodID   string `json:"pod_id"` // "" = the organization keys
+	PodID   string `json:"pod_id"` // "" = the organization keys or the public keys
 	PodName string `json:"pod_name"`
+	// Listing is "pod", "organization_keys" or "public_keys"; InboxID the
+	// inbox whose keys could not be listed.
+	Listing string `json:"listing"`
+	InboxID string `json:"inbox_id,omitempty"`
 	Status  int    `json:"status,omitempty"`
 	Code    string `json:"code,omitempty"`
 	Error   string `json:"error"`
@@ -88,14 +119,14 @@ type jsonFailure struct {
 // server's exact text; JSON escaping makes them inert, and C1 controls and
 // invisible format characters, which JSON would leave raw, are escaped too.
 func WriteJSON(w io.Writer, r Report) error {
-	doc := jsonReport{GeneratedAt: r.GeneratedAt.UTC(), StaleDays: r.StaleDays, Complete: r.Result.Complete(),
+	doc := jsonReport{GeneratedAt: r.GeneratedAt.UTC(), StaleDays: r.StaleDays, ExpiryWarnDays: r.ExpiryWarnDays, Complete: r.Result.Complete(),
 		Summary: summaryJSON(r), Keys: make([]jsonKey, 0, len(r.Result.Keys)), FailedPods: []jsonFailure{},
 		Notes: append([]string{}, r.Result.Notes...), Unreadable: []jsonUnreadable{}}
 	for i := range r.Result.Keys {
 		doc.Keys = append(doc.Keys, keyJSON(&r.Result.Keys[i], r))
 	}
 	for _, f := range r.Result.Failed {
-		jf := jsonFailure{PodID: f.Pod.ID, PodName: f.Pod.Name, Error: f.Err.Error(), KeptKeys: f.Kept}
+		jf := jsonFailure{PodID: f.Pod.ID, PodName: f.Pod.Name, Listing: listing(f), InboxID: f.Inbox, Error: f.Err.Error(), KeptKeys: f.Kept}
 		if e, ok := client.AsError(f.Err); ok {
 			jf.Status, jf.Code, jf.Hint = e.Status, e.ErrCode, e.Hint()
 		}
@@ -131,29 +162,56 @@ func summaryJSON(r Report) jsonSummary {
 	out := jsonSummary{Pods: s.Pods, PodsScanned: s.PodsScanned, PodsWithoutKeys: s.PodsWithoutKeys,
 		FailedPods: s.FailedPods, Keys: s.Keys, Unrestricted: s.Unrestricted, Stale: s.Stale,
 		NeverUsed: s.NeverUsed(), OrgKeysListed: r.Result.OrgKeys, LastUsed: map[string]int{},
-		Unreadable: len(r.Result.Unreadable)}
+		Unreadable: len(r.Result.Unreadable), Inboxes: s.Inboxes, KeysByScope: jsonScopes(s.KeyScopes),
+		PublicKeys: s.PublicKeys, PublicKeysByScope: jsonScopes(s.PublicKeyScopes), CredentialsListed: r.Result.Credentials,
+		Expired: s.Expired, Expiring: s.Expiring, Revoked: s.Revoked, Findings: map[string]int{}}
 	for b := range audit.BucketCount {
 		out.LastUsed[b.ID()] = s.LastUsed[b]
+	}
+	for _, f := range audit.AllFindings {
+		out.Findings[f.String()] = s.Count(f)
 	}
 	return out
 }
 
-func keyJSON(k *audit.Key, r Report) jsonKey {
-	out := jsonKey{PodID: k.PodID, PodName: k.PodName, KeyID: k.ID, Name: k.Name, Prefix: k.Prefix,
-		Scope: k.Scope().Kind.String(), InboxID: k.InboxID, NeverUsed: k.NeverUsed(), Stale: stale(k.UsedAt, r),
-		Unrestricted: k.Permissions.IsUnrestricted(), Permissions: permissionNames(k)}
-	if !k.CreatedAt.IsZero() {
-		t := k.CreatedAt.UTC()
-		out.CreatedAt = &t
+func listing(f audit.Failure) string {
+	switch {
+	case f.Credentials:
+		return "public_keys"
+	case f.IsOrganization():
+		return "organization_keys"
 	}
-	if !k.NeverUsed() {
+	return "pod"
+}
+
+func keyJSON(k *audit.Key, r Report) jsonKey {
+	f := r.findings(k)
+	out := jsonKey{PodID: k.PodID, PodName: k.PodName, KeyID: k.ID, Name: k.Name, Prefix: k.Prefix,
+		Scope: k.Scope().Kind.String(), InboxID: k.InboxID, NeverUsed: f.Has(audit.FindNeverUsed), Stale: f.Has(audit.FindStale),
+		Unrestricted: f.Has(audit.FindUnrestricted), Permissions: permissionNames(k),
+		Kind: k.Kind.String(), ScopeID: scopeID(k), Fingerprint: k.Fingerprint, Expired: f.Has(audit.FindExpired),
+		Expiring: f.Has(audit.FindExpiring), Revoked: f.Has(audit.FindRevoked), Findings: []string{},
+		CreatedAt: timeOrNull(k.CreatedAt), ExpiresAt: timeOrNull(k.ExpiresAt), RevokedAt: timeOrNull(k.RevokedAt)}
+	for _, g := range audit.AllFindings {
+		if f.Has(g) {
+			out.Findings = append(out.Findings, g.String())
+		}
+	}
+	if k.IsBearer() && !k.NeverUsed() {
 		t, days := k.UsedAt.UTC(), daysSince(k.UsedAt, r.GeneratedAt)
 		out.LastUsedAt, out.DaysSinceUse = &t, &days
 	}
 	return out
 }
 
-func stale(usedAt time.Time, r Report) bool { return audit.IsStale(usedAt, r.GeneratedAt, r.StaleDays) }
+// timeOrNull is t in UTC, or nil (JSON null) for the zero time.
+func timeOrNull(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	t = t.UTC()
+	return &t
+}
 
 // escapeInvisible rewrites, inside encoded JSON, the characters that
 // encoding/json leaves raw but a terminal could act on or hide: DEL, C1

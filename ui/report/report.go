@@ -36,18 +36,25 @@ func ParseFormat(s string) (Format, error) {
 	return "", fmt.Errorf("unknown format %q (want table, csv or json)", s)
 }
 
-// Report is an audit result with the moment and threshold it was judged by.
+// Report is an audit result with the moment and thresholds it was judged by.
 type Report struct {
-	GeneratedAt time.Time
-	StaleDays   int
-	Result      *audit.Result
-	Summary     audit.Summary
+	GeneratedAt    time.Time
+	StaleDays      int
+	ExpiryWarnDays int
+	Result         *audit.Result
+	Summary        audit.Summary
+	policy         audit.Policy
 }
 
-// New judges res at now with the stale threshold.
-func New(res *audit.Result, now time.Time, staleDays int) Report {
-	return Report{GeneratedAt: now, StaleDays: staleDays, Result: res, Summary: audit.Summarize(res, now, staleDays)}
+// New judges res by p (the moment, the stale threshold, the expiry window).
+func New(res *audit.Result, p audit.Policy) Report {
+	s := audit.Summarize(res, p)
+	return Report{GeneratedAt: p.Now, StaleDays: p.StaleDays, ExpiryWarnDays: s.ExpiryWarnDays, Result: res,
+		Summary: s, policy: p}
 }
+
+// findings judges one credential.
+func (r Report) findings(k *audit.Key) audit.Finding { return r.policy.Findings(k) }
 
 // Write writes r in format f.
 func Write(w io.Writer, f Format, r Report) error {
@@ -62,8 +69,12 @@ func Write(w io.Writer, f Format, r Report) error {
 }
 
 // permissionNames is the key's permissions for machines: nil when
-// unrestricted (there is no list: everything is allowed).
+// unrestricted (there is no list: everything is allowed), empty for a
+// public-key credential (it grants no REST access).
 func permissionNames(k *audit.Key) []string {
+	if !k.IsBearer() {
+		return []string{}
+	}
 	if k.Permissions.IsUnrestricted() {
 		return nil
 	}
@@ -76,3 +87,7 @@ func permissionNames(k *audit.Key) []string {
 
 // daysSince is whole days since t, for "last used" columns.
 func daysSince(t, now time.Time) int { return int(now.Sub(t) / (24 * time.Hour)) }
+
+// scopeID is the id of a credential's scope: its pod's id, its inbox's
+// address, or "" for the organization.
+func scopeID(k *audit.Key) string { return k.Scope().ID }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/amkeys/amkeys/client"
 	"github.com/amkeys/amkeys/client/audit"
@@ -22,12 +23,22 @@ const (
 	errorWidth    = 100
 )
 
-// tableColumns: pod, key name, prefix, created, last used, permissions.
-var tableHeads = []string{"POD", "KEY", "PREFIX", "CREATED", "LAST USED", "PERMISSIONS"}
+// tableHeads: pod, scope, key name, prefix (or "public key"), created,
+// last use (or expiry), permissions (or fingerprint).
+var tableHeads = [tableCols]string{"POD", "SCOPE", "KEY", "PREFIX", "CREATED", "USED / EXPIRES", "PERMISSIONS"}
+
+// tableCaps are the widest each column may grow.
+var tableCaps = [tableCols]int{maxPodWidth, maxScopeWidth, maxKeyWidth, 16, 10, 30, 16}
+
+const (
+	tableCols     = 7
+	maxScopeWidth = 32
+)
 
 // WriteTable writes the report for people: a summary with a bar chart of
-// last use, the failures, then one row per key, stalest first. Every server
-// string goes through ui/sanitize and the output holds no escape sequence.
+// last use, the failures, then one row per credential: bearer keys
+// stalest first, then public keys. Every server string goes through
+// ui/sanitize and the output holds no escape sequence.
 func WriteTable(w io.Writer, r Report) error {
 	bw := bufio.NewWriter(w)
 	writeSummary(bw, r)
@@ -41,9 +52,10 @@ func writeSummary(w *bufio.Writer, r Report) {
 	if s.PodsScanned != s.Pods {
 		pods = fmt.Sprintf("%d of %s", s.PodsScanned, plural(s.Pods, "pod"))
 	}
-	fmt.Fprintf(w, "amkeys audit · %s · %s in %s · stale after %s\n\n",
-		format.DateTime(r.GeneratedAt)+" UTC", plural(s.Keys, "key"), pods, plural(r.StaleDays, "day"))
-	fmt.Fprintln(w, "Last used")
+	fmt.Fprintf(w, "amkeys audit · %s · %s and %s in %s (%s) · stale after %s\n\n",
+		format.DateTime(r.GeneratedAt)+" UTC", plural(s.Keys, "key"), plural(s.PublicKeys, "public key"), pods,
+		pluralInboxes(s.Inboxes), plural(r.StaleDays, "day"))
+	fmt.Fprintln(w, "Last used (keys)")
 	most := 0
 	for _, n := range s.LastUsed {
 		most = max(most, n)
@@ -56,15 +68,27 @@ func writeSummary(w *bufio.Writer, r Report) {
 	fmt.Fprintf(w, "Unrestricted keys:  %d\n", s.Unrestricted)
 	fmt.Fprintf(w, "Stale keys:         %d (used, but not in the last %s)\n", s.Stale, plural(r.StaleDays, "day"))
 	fmt.Fprintf(w, "Never used:         %d\n", s.NeverUsed())
+	fmt.Fprintf(w, "Keys by scope:      %s\n", scopeCounts(s.KeyScopes))
+	fmt.Fprintf(w, "Public keys:        %d (%s)\n", s.PublicKeys, scopeCounts(s.PublicKeyScopes))
+	fmt.Fprintf(w, "Expired:            %d\n", s.Expired)
+	fmt.Fprintf(w, "Expiring:           %d (within %s)\n", s.Expiring, plural(s.ExpiryWarnDays, "day"))
+	fmt.Fprintf(w, "Revoked:            %d\n", s.Revoked)
 	fmt.Fprintf(w, "Pods without keys:  %d%s\n", s.PodsWithoutKeys, emptyPodNames(r.Result))
 	if !r.Result.OrgKeys {
 		fmt.Fprintln(w, "Organization keys:  not listed")
+	}
+	if !r.Result.Credentials {
+		fmt.Fprintln(w, "Public keys:        not listed")
 	}
 	for _, n := range r.Result.Notes {
 		fmt.Fprintf(w, "Note: %s\n", sanitize.Truncate(n, errorWidth))
 	}
 	writeFailures(w, r.Result)
 	fmt.Fprintln(w)
+}
+
+func scopeCounts(c audit.ScopeCount) string {
+	return fmt.Sprintf("organization %d · pod %d · inbox %d", c.Organization, c.Pod, c.Inbox)
 }
 
 // barLength scales n to width against the largest bucket; any non-zero
@@ -109,18 +133,27 @@ func writeFailures(w *bufio.Writer, res *audit.Result) {
 	if len(res.Failed) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "\nINCOMPLETE: %s could not be read:\n", plural(len(res.Failed), "pod"))
+	fmt.Fprintf(w, "\nINCOMPLETE: %s could not be read:\n", plural(len(res.Failed), "listing"))
 	for _, f := range res.Failed {
-		what := "organization keys"
-		if !f.IsOrganization() {
-			what = sanitize.Truncate(f.Pod.Name, maxPodWidth) + " (" + sanitize.Truncate(f.Pod.ID, 40) + ")"
-		}
+		what := FailureName(f)
 		kept := ""
 		if f.Kept > 0 {
-			kept = " (" + plural(f.Kept, "key") + " listed before it stopped are below)"
+			kept = " (" + plural(f.Kept, "credential") + " listed before it stopped are below)"
 		}
 		fmt.Fprintf(w, "  %s: %s%s\n", what, sanitize.Truncate(f.Err.Error(), errorWidth), kept)
 	}
+}
+
+// FailureName says, sanitised, whose listing failed: "organization keys",
+// "public keys" or "Pod name (pod id)".
+func FailureName(f audit.Failure) string {
+	switch {
+	case f.Credentials:
+		return "public keys"
+	case f.IsOrganization():
+		return "organization keys"
+	}
+	return sanitize.Truncate(f.Pod.Name, maxPodWidth) + " (" + sanitize.Truncate(f.Pod.ID, 40) + ")"
 }
 
 // maxUnreadableRows bounds the list of unreadable items in the table.
@@ -146,33 +179,32 @@ func writeUnreadable(w *bufio.Writer, res *audit.Result) {
 	}
 }
 
-// writeKeys writes the key table with columns as wide as their content.
+// writeKeys writes the table with columns as wide as their content.
 func writeKeys(w *bufio.Writer, r Report) {
 	keys := r.Result.Keys
 	if len(keys) == 0 {
 		fmt.Fprintln(w, "No keys found.")
 		return
 	}
-	rows := make([][6]string, len(keys))
-	widths := [6]int{}
+	rows := make([][tableCols]string, len(keys))
+	widths := [tableCols]int{}
 	for i, h := range tableHeads {
 		widths[i] = len(h)
 	}
-	caps := [6]int{maxPodWidth, maxKeyWidth, 16, 10, 24, 16}
 	for i := range keys {
 		rows[i] = tableRow(&keys[i], r)
 		for c, cell := range rows[i] {
-			widths[c] = max(widths[c], sanitize.Width(sanitize.Truncate(cell, caps[c])))
+			widths[c] = max(widths[c], sanitize.Width(sanitize.Truncate(cell, tableCaps[c])))
 		}
 	}
-	line := make([]string, 6)
+	line := make([]string, tableCols)
 	for c, h := range tableHeads {
 		line[c] = sanitize.Cell(h, widths[c])
 	}
 	writeLine(w, line)
 	for _, row := range rows {
 		for c, cell := range row {
-			line[c] = sanitize.Cell(cell, min(widths[c], caps[c]))
+			line[c] = sanitize.Cell(cell, min(widths[c], tableCaps[c]))
 		}
 		writeLine(w, line)
 	}
@@ -183,16 +215,53 @@ func writeLine(w *bufio.Writer, cells []string) {
 	w.WriteByte('\n')
 }
 
-func tableRow(k *audit.Key, r Report) [6]string {
+func tableRow(k *audit.Key, r Report) [tableCols]string {
 	pod := k.PodName
 	if k.PodID == "" {
 		pod = "(organization)"
+	}
+	if !k.IsBearer() {
+		fp := ""
+		if k.Fingerprint != "" {
+			fp = "fp " + k.Fingerprint
+		}
+		return [tableCols]string{pod, ScopeLabel(k), k.Name, "public key", format.Date(k.CreatedAt), Expiry(k, r.GeneratedAt), fp}
 	}
 	prefix := ""
 	if k.Prefix != "" {
 		prefix = k.Prefix + "…"
 	}
-	return [6]string{pod, k.Name, prefix, format.Date(k.CreatedAt), lastUsed(k, r), k.Permissions.Summary()}
+	return [tableCols]string{pod, ScopeLabel(k), k.Name, prefix, format.Date(k.CreatedAt), lastUsed(k, r), k.Permissions.Summary()}
+}
+
+// ScopeLabel is a credential's scope in a few words: "org", "pod" or
+// "inbox ADDRESS" (not sanitised: cells are).
+func ScopeLabel(k *audit.Key) string {
+	switch s := k.Scope(); s.Kind {
+	case client.ScopeInbox:
+		return "inbox " + s.ID
+	case client.ScopePod:
+		return "pod"
+	}
+	return "org"
+}
+
+// Expiry is a public key's state for people: "revoked 2026-10-19",
+// "expired 2026-11-26", "expires 2026-12-01 (3 days)" or "no expiry".
+func Expiry(k *audit.Key, now time.Time) string {
+	switch {
+	case !k.RevokedAt.IsZero():
+		return "revoked " + format.Date(k.RevokedAt)
+	case k.ExpiresAt.IsZero():
+		return "no expiry"
+	case !now.Before(k.ExpiresAt):
+		return "expired " + format.Date(k.ExpiresAt)
+	}
+	left := int(k.ExpiresAt.Sub(now) / (24 * time.Hour))
+	if left < 1 {
+		return "expires " + format.Date(k.ExpiresAt) + " (today)"
+	}
+	return "expires " + format.Date(k.ExpiresAt) + " (" + plural(left, "day") + ")"
 }
 
 // lastUsed is "never" or the date and days since: "2026-03-01 (88 days)".
@@ -205,6 +274,13 @@ func lastUsed(k *audit.Key, r Report) string {
 		return format.Date(k.UsedAt) + " (today)"
 	}
 	return format.Date(k.UsedAt) + " (" + plural(days, "day") + ")"
+}
+
+func pluralInboxes(n int) string {
+	if n == 1 {
+		return "1 inbox"
+	}
+	return strconv.Itoa(n) + " inboxes"
 }
 
 func plural(n int, noun string) string {
