@@ -55,6 +55,7 @@ func startUI(ctx context.Context, s config.Settings, demo bool, stderr io.Writer
 			BaseURL:          api.BaseURL(),
 			PageSize:         s.PageSize,
 			StaleDays:        s.StaleDays,
+			ExpiryWarnDays:   s.ExpiryWarnDays,
 			ClipboardClear:   s.ClipboardClear,
 			ReadOnly:         s.ReadOnly,
 			Demo:             demo,

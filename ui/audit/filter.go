@@ -76,5 +76,13 @@ func (m *Model) keeper() func(k *audit.Key) bool {
 
 // policy is what the screen judges credentials by.
 func (m *Model) policy() audit.Policy {
-	return audit.Policy{Now: m.now, StaleDays: m.c.Settings.StaleDays, ExpiryWarnDays: audit.DefaultExpiryWarnDays}
+	return audit.Policy{Now: m.now, StaleDays: m.c.Settings.StaleDays, ExpiryWarnDays: m.expiryWarnDays()}
+}
+
+// expiryWarnDays is the user's expiry_warn_days, or the default when unset.
+func (m *Model) expiryWarnDays() int {
+	if d := m.c.Settings.ExpiryWarnDays; d > 0 {
+		return d
+	}
+	return audit.DefaultExpiryWarnDays
 }

@@ -35,6 +35,7 @@ type Settings struct {
 	BaseURL        string
 	PageSize       int
 	StaleDays      int
+	ExpiryWarnDays int // a credential expiring within this many days is a finding; 0 = the default
 	ClipboardClear time.Duration
 	ReadOnly       bool
 	Demo           bool
