@@ -94,6 +94,21 @@ func looksLikeKey(s string) bool {
 	return len(s) > keyPrefixLen && strings.HasPrefix(strings.ToLower(s), "am_")
 }
 
+// pastedKey reports a command-line argument that looks like a pasted API
+// key, other than the value of --api-key (amkeys' own key, the user's
+// choice to pass that way).
+func pastedKey(args []string) bool {
+	for i, a := range args {
+		if i > 0 && (args[i-1] == "--api-key" || args[i-1] == "-api-key") {
+			continue
+		}
+		if looksLikeKey(a) {
+			return true
+		}
+	}
+	return false
+}
+
 // keyPrefixLen is how many leading characters of a key the API lists as
 // its prefix: "am_" and 5 more.
 const keyPrefixLen = 8

@@ -68,11 +68,9 @@ func runLocate(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	settingsFlags := config.RegisterFlags(fs)
 	timeout := fs.Duration("timeout", defaultTimeout, "stop the search after this `duration`")
 	// A key given as a flag value would be parsed before we could refuse it.
-	for _, a := range args {
-		if looksLikeKey(a) {
-			fmt.Fprintln(stderr, "amkeys locate: refusing an argument that looks like an API key: on the command line it stays in the shell history and shows in the process list. Pipe it on stdin instead (amkeys locate < FILE), or run amkeys locate and paste it when asked.")
-			return exitUsage
-		}
+	if pastedKey(args) {
+		fmt.Fprintln(stderr, "amkeys locate: refusing an argument that looks like an API key: on the command line it stays in the shell history and shows in the process list. Pipe it on stdin instead (amkeys locate < FILE), or run amkeys locate and paste it when asked.")
+		return exitUsage
 	}
 	if code, ok := parseFlags(fs, args, locateUsage, stdout, stderr); !ok {
 		return code

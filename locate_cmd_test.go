@@ -159,3 +159,21 @@ func TestLocateNotFoundAndBadInput(t *testing.T) {
 		}
 	}
 }
+
+func TestPastedKeyArguments(t *testing.T) {
+	key := "am_" + strings.Repeat("x", 43)
+	for _, c := range []struct {
+		args []string
+		want bool
+	}{
+		{[]string{key}, true},
+		{[]string{"--timeout", "1m", " " + key}, true},
+		{[]string{"--api-key", key}, false}, // amkeys' own key, passed that way on purpose
+		{[]string{"--key", "k1"}, false},
+		{[]string{"am_abcde"}, false}, // a bare prefix is public
+	} {
+		if got := pastedKey(c.args); got != c.want {
+			t.Errorf("pastedKey(%d args, first %.12q): %v", len(c.args), c.args[0], got)
+		}
+	}
+}

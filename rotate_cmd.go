@@ -115,11 +115,9 @@ type rotateOutput struct {
 }
 
 func (r rotateRunner) run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	for _, a := range args {
-		if looksLikeKey(a) {
-			fmt.Fprintln(stderr, "amkeys rotate: refusing an argument that looks like an API key: --key takes the key's id, and a secret on the command line stays in the shell history")
-			return exitUsage
-		}
+	if pastedKey(args) {
+		fmt.Fprintln(stderr, "amkeys rotate: refusing an argument that looks like an API key: --key takes the key's id, and a secret on the command line stays in the shell history")
+		return exitUsage
 	}
 	fs := flag.NewFlagSet("amkeys rotate", flag.ContinueOnError)
 	settingsFlags := config.RegisterFlags(fs)

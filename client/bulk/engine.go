@@ -194,7 +194,7 @@ func (r *Run) run(ctx context.Context) {
 	}
 	workers.Wait()
 
-	cause := ctx.Err()
+	cause := context.Cause(ctx) // the caller's reason, such as a --timeout
 	if cause == nil {
 		cause = context.Canceled
 	}
