@@ -35,8 +35,8 @@ import (
 // error the API calls returned, the sandbox's log lines, its state file,
 // the files under HOME (amkeys never writes its config), the headless
 // audit, prune and locate outputs (stdout, stderr, an -o file, the
-// plan), the printed panic, the
-// clipboard after the panic, and every string the final model holds.
+// plan), the printed panic, the clipboard after the panic, and every
+// string the final model holds.
 // amkeys itself has no debug log, so there is none to search.
 
 // hygieneLog collects the sandbox's log lines.
