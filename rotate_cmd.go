@@ -237,6 +237,9 @@ func (rot *rotation) rotate(ctx context.Context, stdout io.Writer) int {
 	}
 	fmt.Fprintf(rot.stderr, "amkeys rotate: created %s %q in %s\n", sanitize.Truncate(created.ID, 60),
 		sanitize.Truncate(created.Name, 80), sanitize.Truncate(scope.String(), 80))
+	if code := rot.checkReplacement(ctx, scope, old, created.APIKey); code != exitOK {
+		return code
+	}
 	if err := rot.store(ctx, file, created.Secret); err != nil {
 		fmt.Fprintln(rot.stderr, "amkeys rotate: the secret could not be stored:", err)
 		rot.rollback(ctx, scope, created.APIKey)
@@ -254,6 +257,30 @@ func (rot *rotation) rotate(ctx context.Context, stdout io.Writer) int {
 		return exitIncomplete
 	}
 	return code
+}
+
+// checkReplacement re-reads the new key and makes sure it grants exactly
+// what the old one did: a server drops permission names it no longer knows,
+// and a replacement that silently lost some would break its users. A
+// mismatch deletes the new key again, before its secret is stored.
+func (rot *rotation) checkReplacement(ctx context.Context, scope client.Scope, old, created client.APIKey) int {
+	k, found, err := findInScope(ctx, rot.api, scope, created.ID)
+	switch {
+	case err != nil:
+		fmt.Fprintln(rot.stderr, "amkeys rotate: the new key's permissions could not be checked:", describe(err))
+		rot.rollback(ctx, scope, created)
+		return apiExit(err)
+	case !found:
+		fmt.Fprintln(rot.stderr, "amkeys rotate: the new key is not listed in its scope; its secret was not stored")
+		rot.rollback(ctx, scope, created)
+		return exitIncomplete
+	case !k.Permissions.Equal(old.Permissions):
+		fmt.Fprintf(rot.stderr, "amkeys rotate: the server granted the new key %s, not %s as the old key has (it drops names it no longer knows); the secret was not stored\n",
+			sanitize.Truncate(k.Permissions.String(), 300), sanitize.Truncate(old.Permissions.String(), 300))
+		rot.rollback(ctx, scope, created)
+		return exitFail
+	}
+	return exitOK
 }
 
 // rotatedName is "<name> (rotated YYYY-MM-DD)" within the API's 256

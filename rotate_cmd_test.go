@@ -334,3 +334,25 @@ func TestRotateDeletesTheOldKeyOnceQuiet(t *testing.T) {
 		})
 	}
 }
+
+// A server that drops a permission name on create (the sandbox drops names
+// it does not know, as the API does) cannot give an exact replacement: the
+// new key is deleted again before its secret is stored.
+func TestRotateRefusesAReplacementWithFewerPermissions(t *testing.T) {
+	srv := startSandbox(t, "empty")
+	auditEnv(t, srv.URL, srv.AdminKey())
+	pod := srv.AddPod("Acme", "acme")
+	old := srv.AddKey(pod.ID, "legacy", client.Restricted("inbox_read", "calendar_read"), time.Time{})
+	path := filepath.Join(t.TempDir(), "new.key")
+	code, out, errs := runCmd(t, "rotate", "--key", old.ID, "--secret-to", path)
+	if code != exitFail || !strings.Contains(errs, "calendar_read") || !strings.Contains(errs, "deleted again") || out != "" {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+	}
+	if _, err := os.Stat(path); err == nil {
+		t.Error("the secret file was kept")
+	}
+	page, err := plainClient(t, srv, srv.AdminKey()).ListKeys(context.Background(), client.PodScope(pod.ID), client.ListOptions{})
+	if err != nil || len(page.Keys) != 1 {
+		t.Errorf("the pod holds %d keys (%v), want only the old one", len(page.Keys), err)
+	}
+}
