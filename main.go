@@ -59,6 +59,9 @@ Usage:
   amkeys sandbox [flags]     run the AgentMail-compatible sandbox server
   amkeys audit [flags]       report when each key was last used (headless)
   amkeys agentid <command>   list, register, rename, revoke AgentID public-key credentials
+  amkeys prune [flags]       plan, review, then delete stale and never-used keys
+  amkeys rotate [flags]      replace a key with a new one of the same scope and permissions
+  amkeys locate              find where a leaked key (or prefix, on stdin) belongs
 
 The key comes from --api-key, AGENTMAIL_API_KEY, or a profile in the config
 file (api_key_env or api_key_command). Exit codes: 0 ok, 1 failure, 2 usage or
@@ -79,6 +82,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return runAudit(ctx, args[1:], stdout, stderr)
 		case "agentid":
 			return runAgentID(ctx, args[1:], stdout, stderr)
+		case "prune":
+			return runPrune(ctx, args[1:], stdout, stderr)
+		case "rotate":
+			return runRotate(ctx, args[1:], stdout, stderr)
+		case "locate":
+			return runLocate(ctx, args[1:], os.Stdin, stdout, stderr)
 		}
 	}
 	fs := flag.NewFlagSet("amkeys", flag.ContinueOnError)

@@ -34,8 +34,9 @@ import (
 // secret screen was left (and, for the admin key, every frame), every
 // error the API calls returned, the sandbox's log lines, its state file,
 // the files under HOME (amkeys never writes its config), the headless
-// audit outputs (stdout, stderr, an -o file), the printed panic, the
-// clipboard after the panic, and every string the final model holds.
+// audit, prune and locate outputs (stdout, stderr, an -o file, the
+// plan), the printed panic, the clipboard after the panic, and every
+// string the final model holds.
 // amkeys itself has no debug log, so there is none to search.
 
 // hygieneLog collects the sandbox's log lines.
@@ -316,18 +317,25 @@ func TestSecretHygiene(t *testing.T) {
 	defer stop()
 	root.ClearClipboard(clearCtx)
 
-	// The headless audit, with the same key from the environment.
+	// The headless commands, with the same key from the environment.
 	srv.FailPod(acme.ID, 0)
 	reportFile := filepath.Join(dir, "report.csv")
 	var headless []string
 	for _, args := range [][]string{{"audit"}, {"audit", "--format", "csv"}, {"audit", "--format", "json"},
-		{"audit", "--format", "csv", "-o", reportFile}} {
+		{"audit", "--format", "csv", "-o", reportFile},
+		{"prune", "--never-used", "--older-than", "1d", "--stale", "1d", "--plan", filepath.Join(dir, "plan.json")},
+		{"locate", secret[:8]}} {
 		code, out, errs := runCmd(t, args...)
 		if code != exitOK {
 			t.Errorf("%v: exit %d: %s", args, code, errs)
 		}
 		headless = append(headless, strings.Join(args, " ")+" stdout", out, strings.Join(args, " ")+" stderr", errs)
 	}
+	plan, err := os.ReadFile(filepath.Join(dir, "plan.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	headless = append(headless, "prune's plan file", string(plan))
 	report, err := os.ReadFile(reportFile)
 	if err != nil || !strings.Contains(string(report), secret[:8]) {
 		t.Fatalf("the report file lacks the new key's prefix: %v", err)
