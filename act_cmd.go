@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"time"
 
@@ -58,24 +57,6 @@ func actClient(s config.Settings, readOnly bool) (*audit.PacedClient, error) {
 		AllowInsecureHTTP: s.AllowInsecureHTTP,
 		ReadOnly:          readOnly || s.ReadOnly,
 	})
-}
-
-// parseDays reads a number of days ("30d", "30") or weeks ("4w") for the
-// named flag, from 1 day to 10 years.
-func parseDays(name, s string) (int, error) {
-	bad := fmt.Errorf("%s %q: want a number of days such as 30d, or weeks such as 4w (%d to %d days)", name, s, minStaleDays, maxStaleDays)
-	num, unit := strings.TrimSpace(strings.ToLower(s)), 1
-	switch {
-	case strings.HasSuffix(num, "d"):
-		num = strings.TrimSuffix(num, "d")
-	case strings.HasSuffix(num, "w"):
-		num, unit = strings.TrimSuffix(num, "w"), 7
-	}
-	n, err := strconv.Atoi(num)
-	if err != nil || n < 1 || n > maxStaleDays/unit {
-		return 0, bad
-	}
-	return n * unit, nil
 }
 
 // apiExit maps an API or network error to an exit code: 1 when the API

@@ -164,11 +164,11 @@ func checkPrune(args []string, stale string, never bool, olderThan, scope, plan,
 	}
 	var err error
 	if stale != "" {
-		if job.staleDays, err = parseDays("--stale", stale); err != nil {
+		if job.staleDays, err = parseDays("--stale", stale, "90d", minStaleDays, maxStaleDays); err != nil {
 			return job, err
 		}
 	}
-	if job.olderThanDays, err = parseDays("--older-than", olderThan); err != nil {
+	if job.olderThanDays, err = parseDays("--older-than", olderThan, "30d", minStaleDays, maxStaleDays); err != nil {
 		return job, err
 	}
 	if scope != "" {
