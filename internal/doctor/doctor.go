@@ -60,7 +60,9 @@ func (r *Report) finish() {
 
 // clean makes untrusted text (from a server, a config file, the
 // environment) one bounded, inert line.
-func clean(s string, width int) string { return sanitize.Truncate(strings.Join(strings.Fields(s), " "), width) }
+func clean(s string, width int) string {
+	return sanitize.Truncate(strings.Join(strings.Fields(s), " "), width)
+}
 
 // WriteJSON writes the report for scripts.
 func WriteJSON(w io.Writer, r Report) error {
