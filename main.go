@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"syscall"
 
 	"github.com/amkeys/amkeys/client"
@@ -17,9 +18,6 @@ import (
 	"github.com/amkeys/amkeys/config"
 	"github.com/amkeys/amkeys/internal/argsafe"
 )
-
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "0.1.0-dev"
 
 // Exit codes.
 const (
@@ -56,12 +54,13 @@ const usageHead = `amkeys: a terminal dashboard for AgentMail API keys
 Usage:
   amkeys [flags]             open the dashboard (needs an API key)
   amkeys --demo              open the dashboard on built-in demo data (no key needed)
-  amkeys sandbox [flags]     run the AgentMail-compatible sandbox server
-  amkeys audit [flags]       report when each key was last used (headless)
-  amkeys agentid <command>   list, register, rename, revoke AgentID public-key credentials
-  amkeys prune [flags]       plan, review, then delete stale and never-used keys
-  amkeys rotate [flags]      replace a key with a new one of the same scope and permissions
-  amkeys locate              find where a leaked key (or prefix, on stdin) belongs
+`
+
+const usageTail = `
+The settings flags (--config, --profile, --api-key, --base-url,
+--environment, --read-only, --allow-insecure-http) go before or after the
+command: amkeys --profile work audit = amkeys audit --profile work.
+amkeys help <command> or amkeys <command> --help shows a command's flags.
 
 The key comes from --api-key, AGENTMAIL_API_KEY, or a profile in the config
 file (api_key_env or api_key_command). Exit codes: 0 ok, 1 failure, 2 usage or
@@ -70,43 +69,60 @@ configuration error.
 Flags:
 `
 
+// printUsage prints amkeys' help: the commands from the command table,
+// then the dashboard's flags.
+func printUsage(w io.Writer) {
+	fmt.Fprint(w, usageHead)
+	for _, c := range commandList() {
+		if !c.hidden {
+			fmt.Fprintf(w, "  %-26s %s\n", "amkeys "+strings.TrimSpace(c.name+" "+c.args), c.summary)
+		}
+	}
+	fmt.Fprint(w, usageTail)
+	fs, _, _, _ := dashboardFlags(w)
+	fs.PrintDefaults()
+}
+
+// dashboardFlags is the flag set of amkeys without a command.
+func dashboardFlags(out io.Writer) (fs *flag.FlagSet, settings *config.Flags, demo, showVersion *bool) {
+	fs = flag.NewFlagSet("amkeys", flag.ContinueOnError)
+	fs.SetOutput(argsafe.Writer(out)) // the flag package echoes bad values
+	settings = config.RegisterFlags(fs)
+	demo = fs.Bool("demo", false, "open the dashboard on the built-in demo organization (in-process sandbox, no key needed)")
+	showVersion = fs.Bool("version", false, "print the version and exit")
+	return fs, settings, demo, showVersion
+}
+
 // run is main without the process: testable, and every path returns an
 // exit code instead of calling os.Exit.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	client.Version = version
-	if len(args) > 0 {
-		switch args[0] {
-		case "sandbox":
-			return sandbox.Main(ctx, args[1:], stdout, stderr)
-		case "audit":
-			return runAudit(ctx, args[1:], stdout, stderr)
-		case "agentid":
-			return runAgentID(ctx, args[1:], stdout, stderr)
-		case "prune":
-			return runPrune(ctx, args[1:], stdout, stderr)
-		case "rotate":
-			return runRotate(ctx, args[1:], stdout, stderr)
-		case "locate":
-			return runLocate(ctx, args[1:], os.Stdin, stdout, stderr)
+	client.Version = amkeysVersion()
+	if c, at := findCommand(args); c != nil {
+		rest := append(append([]string{}, args[:at]...), args[at+1:]...)
+		rest, err := hoistGlobals(*c, rest)
+		if err != nil {
+			fmt.Fprintf(stderr, "amkeys %s: %v\n", c.name, err)
+			return exitUsage
 		}
+		return c.run(ctx, rest, stdout, stderr)
 	}
-	fs := flag.NewFlagSet("amkeys", flag.ContinueOnError)
-	fs.SetOutput(argsafe.Writer(stderr)) // the flag package echoes bad values
-	flags := config.RegisterFlags(fs)
-	demo := fs.Bool("demo", false, "open the dashboard on the built-in demo organization (in-process sandbox, no key needed)")
-	showVersion := fs.Bool("version", false, "print the version and exit")
-	fs.Usage = func() {
-		fmt.Fprint(stderr, usageHead)
-		fs.PrintDefaults()
-	}
+	return runDashboard(ctx, args, stdout, stderr)
+}
+
+// runDashboard is amkeys without a command.
+func runDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs, flags, demo, showVersion := dashboardFlags(stderr)
+	fs.Usage = func() {} // the flag package has printed the error; help is on request only
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			printUsage(stdout)
 			return exitOK
 		}
+		fmt.Fprintln(stderr, "see amkeys --help")
 		return exitUsage
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "amkeys: %s (see amkeys --help)\n", argsafe.Unexpected(fs.Arg(0)))
+		fmt.Fprintf(stderr, "amkeys: %s%s (see amkeys --help)\n", argsafe.Unexpected(fs.Arg(0)), suggestCommand(fs.Arg(0)))
 		return exitUsage
 	}
 	// Before config can echo a value (an unknown profile, a missing file).
@@ -115,7 +131,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	if *showVersion {
-		fmt.Fprintln(stdout, "amkeys", version)
+		fmt.Fprintln(stdout, "amkeys", amkeysVersion())
 		return exitOK
 	}
 	settings, err := config.Resolver{Flags: flags}.Resolve(ctx, !*demo)
