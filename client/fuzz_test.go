@@ -84,3 +84,46 @@ func FuzzDecodeError(f *testing.F) {
 		_ = e.Error()
 	})
 }
+
+var credentialSeeds = []string{
+	`{"count":1,"inboxes":[{"inbox_id":"a@b.to","pod_id":"p","email":"a@b.to","display_name":"A","created_at":"2026-11-01T00:00:00Z","updated_at":"2026-11-01T00:00:00Z"}]}`,
+	`{"inboxes":[{"inbox_id":7},{"inbox_id":"ok@b.to","created_at":"yesterday"},{"inbox_id":"x@b.to","metadata":[1,2]}]}`,
+	`{"count":1,"public_keys":[{"api_key_id":"k","type":"public_key","name":"n","public_key":{"jwk":{"kty":"EC","crv":"P-256","x":"X","y":"Y"},"fingerprint":"F"},"scope":{"type":"inbox","id":"a@b.to"},"expires_at":"2027-01-01T00:00:00Z","revoked_at":null,"created_at":"2026-11-01T00:00:00Z","updated_at":"2026-11-01T00:00:00Z"}]}`,
+	`{"public_keys":[{"api_key_id":"k","public_key":"pem"},{"api_key_id":"s","scope":"org"},{"api_key_id":"e","expires_at":1767225600}]}`,
+	`{"public_keys":null,"inboxes":"x"}`,
+	`[]`,
+}
+
+// FuzzDecodeCredentialPages: the inbox and public-key listings decode any
+// body to a page or a clean error; a bad item never takes its neighbours
+// with it, and its error names a field in words.
+func FuzzDecodeCredentialPages(f *testing.F) {
+	for _, s := range credentialSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		checkItems := func(bad []ItemError) {
+			for _, e := range bad {
+				msg := e.Error()
+				if e.Problem == "" || len(e.Value) > itemValueMax+len("…") || strings.Contains(msg, "07:00") {
+					t.Fatalf("unclear item error: %q", msg)
+				}
+			}
+		}
+		var inboxes inboxList
+		if err := decodeBody(body, &inboxes, redactor{}); err == nil {
+			page := inboxes.page(PodScope("p"), redactor{})
+			checkItems(page.Unreadable)
+		} else if !strings.Contains(err.Error(), "not the expected JSON") {
+			t.Fatalf("unclear error: %v", err)
+		}
+		var creds publicKeyList
+		if err := decodeBody(body, &creds, redactor{}); err == nil {
+			page := creds.page(redactor{})
+			checkItems(page.Unreadable)
+			for _, c := range page.Credentials {
+				_ = c.Scope.Scope().String()
+			}
+		}
+	})
+}
