@@ -21,6 +21,7 @@ const (
 	maxOldEntries  = client.MaxItems // keys, failed listings, unreadable items, notes
 	maxOldText     = 4 << 10         // bytes of a name, prefix or other string; longer ones are cut
 	maxOldID       = 1 << 10         // bytes of a key id: a longer one is not an id
+	maxOldNames    = 4 << 10         // permission names of one key (the API has a few dozen)
 	oldTruncatedBy = "…"
 )
 
@@ -91,7 +92,7 @@ type oldUnreadable struct {
 }
 
 // ReadOld reads an earlier JSON report of at most limit bytes. Errors say
-// what is wrong and where (a field, a key's index, a byte offset); they may
+// what is wrong and where (a field, a key's index); they may
 // quote the file's text, so sanitise them before display.
 func ReadOld(r io.Reader, limit int64) (Old, error) {
 	cr := &countingReader{r: io.LimitReader(r, limit+1)}
@@ -306,8 +307,8 @@ func (k oldKey) permissions(kind audit.Kind) ([]string, error) {
 	if names == nil {
 		return nil, nil
 	}
-	if len(names) > maxOldEntries {
-		return nil, errors.New(`"permissions" is too long`)
+	if len(names) > maxOldNames {
+		return nil, fmt.Errorf(`"permissions" has %d names, more than the %d a key may have`, len(names), maxOldNames)
 	}
 	for i, n := range names {
 		names[i] = bound(n)
@@ -392,14 +393,14 @@ func decodeError(where string, err error) error {
 	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
 		return fmt.Errorf("%sthe file ends early: it is cut short or empty", at)
 	case errors.As(err, &syntax):
-		return fmt.Errorf("%sinvalid JSON at byte %d: %v", at, syntax.Offset, err)
+		return fmt.Errorf("%sinvalid JSON: %v", at, err)
 	case errors.As(err, &typ):
 		field := where
 		if typ.Field != "" {
 			field = strings.TrimSuffix(where+"."+typ.Field, ".")
 			field = strings.TrimPrefix(field, ".")
 		}
-		return fmt.Errorf("%s: want %s, got a JSON %s (at byte %d)", field, jsonType(typ.Type.String()), typ.Value, typ.Offset)
+		return fmt.Errorf("%s: want %s, got a JSON %s", field, jsonType(typ.Type.String()), typ.Value)
 	}
 	return fmt.Errorf("%s%v", at, err)
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"time"
 
@@ -182,9 +181,13 @@ func permissionDelta(before, after []string) string {
 
 // missingFrom lists the names of a that b lacks.
 func missingFrom(a, b []string) []string {
+	in := make(map[string]bool, len(b))
+	for _, n := range b {
+		in[n] = true
+	}
 	var out []string
 	for _, n := range a {
-		if !slices.Contains(b, n) {
+		if !in[n] {
 			out = append(out, n)
 		}
 	}
