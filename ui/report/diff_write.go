@@ -119,16 +119,13 @@ func credentialScopeLabel(c *Credential) string {
 func changeDetail(ch Change, now time.Time) string {
 	c := &ch.Credential
 	switch ch.Kind {
-	case NewKey:
-		if c.Kind == audit.PublicKey {
+	case NewKey, Removed:
+		switch {
+		case c.Kind == audit.PublicKey:
 			return "created " + format.Date(c.CreatedAt) + " · " + credentialExpiry(c, now)
-		}
-		return "created " + format.Date(c.CreatedAt) + " · " + permissionSummary(c.Permissions)
-	case Removed:
-		if c.Kind == audit.PublicKey {
-			return "was " + credentialExpiry(c, now)
-		}
-		if c.UsedAt.IsZero() {
+		case ch.Kind == NewKey:
+			return "created " + format.Date(c.CreatedAt) + " · " + permissionSummary(c.Permissions)
+		case c.UsedAt.IsZero():
 			return "was never used"
 		}
 		return "last used " + format.Date(c.UsedAt)
