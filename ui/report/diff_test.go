@@ -403,3 +403,34 @@ func TestDiffOfAHostileReportIsInert(t *testing.T) {
 		}
 	}
 }
+
+// FuzzReadOld: any input either fails to read with a message, or reads
+// into a report that compares and writes in every format without a
+// control character on the output.
+func FuzzReadOld(f *testing.F) {
+	f.Add(earlyReport)
+	f.Add(`{"generated_at": "2026-11-01T00:00:00Z", "keys": [{"key_id": "a", "kind": "public_key", "revoked_at": "2026-11-02T00:00:00Z"}]}`)
+	f.Add(`{"generated_at": "2026-11-01T00:00:00Z", "keys": [{"key_id": "\u001b[2J", "name": "=cmd", "permissions": ["\u202e"]}], "failed_pods": [{"pod_id": ""}]}`)
+	f.Add(`{"generated_at": "2026-11-01T00:00:00Z", "keys": [], "unreadable": [{"kind": "pod", "id": "p"}], "pod_list_error": "x"}`)
+	f.Fuzz(func(t *testing.T, doc string) {
+		old, err := report.ReadOld(strings.NewReader(doc), 1<<20)
+		if err != nil {
+			if err.Error() == "" {
+				t.Fatal("an empty error message")
+			}
+			return
+		}
+		d := report.Compare(old, report.New(sample(), policy))
+		for _, format := range report.Formats {
+			var b bytes.Buffer
+			if err := report.WriteDiff(&b, format, d); err != nil {
+				t.Fatalf("%s: %v", format, err)
+			}
+			for _, r := range b.String() {
+				if (r < 0x20 && r != '\n') || r == 0x7f || (r >= 0x80 && r <= 0x9f) || unicode.Is(unicode.Cf, r) {
+					t.Fatalf("%s: control %U in %q", format, r, b.String())
+				}
+			}
+		}
+	})
+}
