@@ -35,7 +35,7 @@ func loadOld(path string) (report.Old, error) {
 	case info.IsDir():
 		return report.Old{}, fail("is a directory, not a report file")
 	case info.Mode().IsRegular() && info.Size() > report.MaxOldReport:
-		return report.Old{}, fail(fmt.Sprintf("is %d MiB, more than the %d MiB an audit report may be", info.Size()>>20, report.MaxOldReport>>20))
+		return report.Old{}, fail(fmt.Sprintf("is %d MiB, more than the %d MiB a diff reads", info.Size()>>20, report.MaxOldReport>>20))
 	}
 	old, err := report.ReadOld(f, report.MaxOldReport)
 	if err != nil {

@@ -283,7 +283,7 @@ func TestAuditDiffRejectsABadOldReport(t *testing.T) {
 	for _, c := range []struct{ path, want string }{
 		{filepath.Join(dir, "missing.json"), "missing.json\": no such file"},
 		{mkdir(t, filepath.Join(dir, "reports.d")), "reports.d\": is a directory, not a report file"},
-		{huge, "huge.json\": is 257 MiB, more than the 256 MiB an audit report may be"},
+		{huge, "huge.json\": is 257 MiB, more than the 256 MiB a diff reads"},
 		{file("empty.json", ""), "empty.json\": the file ends early"},
 		{file("csv.json", "pod_id,pod_name\n"), "csv.json\": invalid JSON: invalid character 'p'"},
 		{file("types.json", at+`"keys": [{"key_id": "a", "permissions": "all"}]}`), `types.json": keys[0]: "permissions" must be null or an array of strings`},

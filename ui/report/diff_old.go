@@ -98,7 +98,7 @@ func ReadOld(r io.Reader, limit int64) (Old, error) {
 	cr := &countingReader{r: io.LimitReader(r, limit+1)}
 	old, err := readOld(json.NewDecoder(cr))
 	if cr.n > limit {
-		return Old{}, fmt.Errorf("larger than %s: not an audit report this tool wrote", sizeText(limit))
+		return Old{}, fmt.Errorf("larger than %s, the most a diff reads", sizeText(limit))
 	}
 	return old, err
 }
