@@ -38,14 +38,26 @@ Examples:
   amkeys audit --fail-on never-used,unrestricted   fail a CI job on findings
   amkeys audit --fail-on expired,expiring --expiry-warn 30d
   amkeys audit --demo                     try it on the built-in demo organization
+  amkeys audit --diff last.json --fail-on new-unrestricted,new-key
+                                          compare with an earlier --format json report
+                                          (a scheduled CI job: fail on new risks)
+
+With --diff OLD.json the output is not the report but what changed since
+OLD.json (an earlier amkeys audit --format json): credentials added and
+removed, changed permissions, and credentials newly unrestricted, stale,
+expired, expiring or revoked; as a table, CSV or JSON (--format). Credentials
+are matched by id. --fail-on then takes kinds of change (see below).
 
 Exit codes:
-  0  no findings of the --fail-on kinds (always 0 without --fail-on)
-  1  findings of a --fail-on kind
-  2  usage or configuration error
+  0  no findings (with --diff: changes) of the --fail-on kinds (always 0
+     without --fail-on)
+  1  findings (with --diff: changes) of a --fail-on kind
+  2  usage or configuration error; with --diff, an unreadable or invalid
+     OLD.json
   3  API or network failure, or the --timeout passed: the audit is
      incomplete (the report is still written, with what was found, the
-     listings that failed and the items that could not be read)
+     listings that failed and the items that could not be read; a diff is
+     written for what was found and marked incomplete)
 
 Flags:
 `
@@ -57,6 +69,7 @@ type auditFlags struct {
 	format      string
 	output      string
 	failOn      string
+	diff        string
 	concurrency int
 	demo        bool
 	timeout     time.Duration
@@ -71,10 +84,14 @@ type auditJob struct {
 	// 0 = from the settings.
 	expiryWarnDays int
 	failOn         []audit.Finding
-	warnings       []string // about the flags (a deprecated name)
-	concurrency    int      // 0 = from the settings
-	demo           bool
-	timeout        time.Duration // the whole run
+	// diffFrom is the --diff file; old, its report once read.
+	diffFrom      string
+	old           *report.Old
+	failOnChanges []report.ChangeKind // --fail-on with --diff
+	warnings      []string            // about the flags (a deprecated name)
+	concurrency   int                 // 0 = from the settings
+	demo          bool
+	timeout       time.Duration // the whole run
 }
 
 // runAudit is `amkeys audit`: scan, write the report, map the outcome to
@@ -90,6 +107,7 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.StringVar(&f.output, "o", "", "short for --output")
 	fs.StringVar(&f.expiryWarn, "expiry-warn", "", "a public key is expiring when its expiry is within this, e.g. 14d or 2w (default: expiry_warn_days from the config, 14d)")
 	fs.StringVar(&f.failOn, "fail-on", "", failOnHelp)
+	fs.StringVar(&f.diff, "diff", "", "compare with `OLD.json`, an earlier amkeys audit --format json report, and write what changed")
 	fs.IntVar(&f.concurrency, "concurrency", 0, fmt.Sprintf("requests in flight, 1 to %d (default: audit_concurrency from the config, %d)", audit.MaxConcurrency, audit.DefaultConcurrency))
 	fs.DurationVar(&f.timeout, "timeout", defaultTimeout, "stop the whole audit after this `duration` (e.g. 90s, 30m), report what was found and exit 3")
 	fs.BoolVar(&f.demo, "demo", false, "audit the built-in demo organization (in-process sandbox, no key needed)")
@@ -116,6 +134,14 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err != nil {
 		fmt.Fprintln(stderr, "amkeys audit:", err)
 		return exitUsage
+	}
+	if job.diffFrom != "" { // before any request: a bad file is a usage error
+		old, err := loadOld(job.diffFrom)
+		if err != nil {
+			fmt.Fprintln(stderr, "amkeys audit:", err)
+			return exitUsage
+		}
+		job.old = &old
 	}
 	settings, err := config.Resolver{Flags: settingsFlags}.Resolve(ctx, !job.demo)
 	if err != nil {
@@ -168,6 +194,9 @@ func (j auditJob) run(ctx context.Context, s config.Settings, stdout, stderr io.
 	// The report is written whatever happened, even with nothing found:
 	// a script reading JSON gets a valid document with the errors in it.
 	rep := report.New(res, audit.Policy{Now: time.Now(), StaleDays: j.staleDays, ExpiryWarnDays: j.expiryWarnDays})
+	if j.old != nil {
+		return j.finishDiff(rep, stdout, stderr)
+	}
 	if err := j.write(rep, stdout); err != nil {
 		fmt.Fprintln(stderr, "amkeys audit:", err)
 		return exitIncomplete

@@ -34,6 +34,7 @@ const failOnHelp = "exit 1 when any credential has one of these comma-separated 
 	"  expiring      a public key expiring within --expiry-warn\n" +
 	"  revoked       a public key that was revoked\n" +
 	"  none          never fail on findings (the default)\n" +
+	changeKindHelp +
 	"(never is a deprecated name for never-used)"
 
 // failOnKinds are the --fail-on kinds in the order of the help.
@@ -63,7 +64,12 @@ func (f auditFlags) check() (auditJob, error) {
 			return job, err
 		}
 	}
-	if job.failOn, job.warnings, err = parseFailOn(f.failOn); err != nil {
+	if f.diff != "" {
+		job.diffFrom = f.diff
+		if job.failOnChanges, err = parseFailOnChanges(f.failOn); err != nil {
+			return job, err
+		}
+	} else if job.failOn, job.warnings, err = parseFailOn(f.failOn); err != nil {
 		return job, err
 	}
 	if f.concurrency != 0 && (f.concurrency < 1 || f.concurrency > audit.MaxConcurrency) {
@@ -120,6 +126,9 @@ func parseFailOn(s string) (kinds []audit.Finding, warnings []string, err error)
 			part = audit.FindNeverUsed.String()
 		}
 		i := slices.IndexFunc(failOnKinds, func(k audit.Finding) bool { return k.String() == part })
+		if i < 0 && slices.Contains(report.ChangeKinds, report.ChangeKind(part)) {
+			return nil, nil, fmt.Errorf("--fail-on: %s is a kind of change: it needs --diff OLD.json", argsafe.Quote(strings.TrimSpace(given)))
+		}
 		if i < 0 {
 			return nil, nil, fmt.Errorf("--fail-on: unknown kind %s (want never-used, stale, unrestricted, expired, expiring, revoked or none, comma-separated)", argsafe.Quote(strings.TrimSpace(given)))
 		}
