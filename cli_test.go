@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"github.com/amkeys/amkeys/ui/report"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -223,6 +224,13 @@ func TestCompletedValuesAreAccepted(t *testing.T) {
 		t.Log("this audit predates the --fail-on kinds of issue 10 (branch audit10); not checking them")
 	} else {
 		for _, v := range failOnValues {
+			if slices.Contains(report.ChangeKinds, report.ChangeKind(v)) {
+				// A kind of change: known, but only with --diff.
+				if _, _, stderr := runCmd(t, "audit", "--fail-on", v); !strings.Contains(stderr, "needs --diff") {
+					t.Errorf("audit does not know the change kind %s: %q", v, stderr)
+				}
+				continue
+			}
 			if !acceptedByAudit("--fail-on", v) {
 				t.Errorf("audit refuses --fail-on %s", v)
 			}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/amkeys/amkeys/client/sandbox"
 	"github.com/amkeys/amkeys/internal/argsafe"
+	"github.com/amkeys/amkeys/ui/report"
 )
 
 // runFunc runs one subcommand with the arguments after its name and
@@ -65,7 +66,7 @@ func commandList() []command {
 				{name: "output", value: true, files: true}, {name: "o", value: true, files: true},
 				{name: "fail-on", value: true, values: failOnValues, list: true},
 				{name: "stale", value: true}, {name: "concurrency", value: true}, {name: "timeout", value: true},
-				{name: "expiry-warn", value: true},
+				{name: "expiry-warn", value: true}, {name: "diff", value: true, files: true},
 			}},
 		{name: "agentid", args: "<command>", summary: "list, register, rename, revoke AgentID public-key credentials",
 			run: runAgentID, settings: true, demo: true, subcommands: []string{"list", "register", "rename", "revoke"},
@@ -286,5 +287,9 @@ func failOnCompletions() []string {
 	for _, k := range failOnKinds {
 		out = append(out, k.String())
 	}
-	return append(out, "none")
+	out = append(out, "none")
+	for _, k := range report.ChangeKinds { // with --diff
+		out = append(out, string(k))
+	}
+	return out
 }

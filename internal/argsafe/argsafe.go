@@ -33,7 +33,7 @@ func LooksLikeKey(s string) bool {
 	if len(s) >= 3 && strings.EqualFold(s[:3], "am_") {
 		return true
 	}
-	if len(s) < minKeyShaped {
+	if len(s) < minKeyShaped || isPath(s) {
 		return false
 	}
 	var digit, lower, upper, nonHex bool
@@ -154,4 +154,15 @@ func (r redactingWriter) Write(p []byte) (int, error) {
 		return 0, err
 	}
 	return len(p), nil
+}
+
+// isPath: a value starting like a file path (/tmp/Reports2026/x, ./out,
+// ~/audits) is a path, whatever its letters; a key has no such start.
+func isPath(s string) bool {
+	for _, p := range []string{"/", "./", "../", "~/"} {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
 }

@@ -25,7 +25,8 @@ func TestLooksLikeKey(t *testing.T) {
 		"127.0.0.1:8025", "/home/ann/.config/amkeys/config.toml", "report.csv",
 		"https://api.agentmail.to/v0", "a-very-long-profile-name-for-the-team", // long, but no digit
 		"ham_sandwich", "stale,never,unrestricted", "prod-eu-west-1-billing-team-2024",
-		"Production-EU-West-Billing-Team-Accounts", // mixed case, no digit
+		"Production-EU-West-Billing-Team-Accounts",                         // mixed case, no digit
+		"/tmp/Reports2026/last", "~/Audits2026/Q4base", "./Out2026/keysQ4", // paths
 	} {
 		if LooksLikeKey(s) {
 			t.Errorf("LooksLikeKey(%q) = true", s)
