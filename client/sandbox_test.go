@@ -264,9 +264,14 @@ func TestRateLimitedGetIsRetriedAfterRetryAfter(t *testing.T) {
 		done <- err
 	}()
 	// Lift the storm once the first 429 has been answered.
-	deadline := time.Now().Add(5 * time.Second)
-	for srv.RequestCount(http.MethodGet, "/v0/pods") == 0 && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
+	// The count and the fault's decision are taken together, so the first
+	// request has had its 429 once it is counted.
+	deadline := time.Now().Add(30 * time.Second)
+	for srv.RequestCount(http.MethodGet, "/v0/pods") == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the first request never reached the sandbox")
+		}
+		time.Sleep(time.Millisecond)
 	}
 	srv.SetFaults(sandbox.Faults{})
 	if err := <-done; err != nil {
