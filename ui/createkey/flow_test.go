@@ -49,7 +49,7 @@ func (a *app) waitFor(wants ...string) {
 		}
 		a.out.Write(b)
 		return true
-	}, teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	}, teatest.WithDuration(uitest.Patience), teatest.WithCheckInterval(10*time.Millisecond))
 }
 
 func (a *app) keys(keys ...string) {
@@ -120,7 +120,7 @@ func TestFlowCreateRestrictedKeyAndItsSecret(t *testing.T) {
 	a.waitFor("flow-key", "6 of 36", "never", "1 key")
 
 	a.keys("q")
-	a.tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+	a.tm.WaitFinished(t, teatest.WithFinalTimeout(uitest.Patience))
 	final, _ := io.ReadAll(a.tm.FinalOutput(t))
 	a.out.Write(final)
 	if bytes.Contains(a.out.Bytes(), []byte(newSecret)) {

@@ -46,7 +46,7 @@ func press(m *secret.Model, k string) tea.Cmd {
 // one runs cmd and returns its single message.
 func one(t *testing.T, cmd tea.Cmd) tea.Msg {
 	t.Helper()
-	msgs := uitest.Collect(cmd, 5*time.Second)
+	msgs := uitest.Collect(cmd, uitest.Patience)
 	if len(msgs) != 1 {
 		t.Fatalf("want one message, got %#v", msgs)
 	}
@@ -148,7 +148,7 @@ func TestJanitorClearsOnQuitAndNeverWhenConfiguredSo(t *testing.T) {
 	if v := uitest.Plain(m.View()); strings.Contains(v, "clears in") {
 		t.Errorf("countdown shown although the clipboard is never cleared:\n%s", v)
 	}
-	uitest.Collect(j.ClearOnQuit(), 5*time.Second)
+	uitest.Collect(j.ClearOnQuit(), uitest.Patience)
 	if got := fake.Content(); got != "" {
 		t.Fatalf("quit left %q on the clipboard", got)
 	}
@@ -199,10 +199,12 @@ func TestQuitFromTheSecretScreenQuitsAfterYes(t *testing.T) {
 }
 
 // A clipboard tool that hangs must not freeze the screen, and the failure
-// must be reported within the copier's timeout.
+// must be reported once the copier's timeout (2 s) has passed. The tool
+// hangs for an hour, so an answer within the test's loose bound can only be
+// the copier giving up, however busy the machine.
 func TestHungClipboardKeepsTheScreenAnswering(t *testing.T) {
 	m, fake, _ := newScreen(t, 0)
-	fake.SetDelay(10 * time.Second)
+	fake.SetDelay(time.Hour)
 	start := time.Now()
 	cmd := press(m, "c")
 	done := make(chan tea.Msg, 1)
@@ -215,15 +217,15 @@ func TestHungClipboardKeepsTheScreenAnswering(t *testing.T) {
 	case msg := <-done:
 		took := time.Since(start)
 		copied := msg.(secret.CopiedMsg)
-		if copied.Result.Method != clip.Failed || took > 3*time.Second {
+		if copied.Result.Method != clip.Failed || took > uitest.Patience {
 			t.Fatalf("after %v: %#v", took, copied.Result)
 		}
 		m.Update(copied)
 		if v := uitest.Plain(m.View()); !strings.Contains(v, "Could not copy the key") || !strings.Contains(v, "Press v") {
 			t.Errorf("failure not reported honestly:\n%s", v)
 		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("the copy did not give up within 5 s")
+	case <-time.After(uitest.Patience):
+		t.Fatalf("the copy did not give up within %v", uitest.Patience)
 	}
 }
 

@@ -40,7 +40,7 @@ func SandboxCommon(t testing.TB, seed string) (*common.Common, *sandbox.Running)
 
 // Run collects what cmd produces and feeds it to m until things settle.
 func Run(m Model, cmd tea.Cmd) {
-	for _, msg := range Collect(cmd, 10*time.Second) {
+	for _, msg := range Collect(cmd, Patience) {
 		if !isTick(msg) {
 			Settle(m, msg)
 		}
