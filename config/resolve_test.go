@@ -16,12 +16,15 @@ import (
 // resolveCase describes one run of Resolve: a config file at the default
 // place (none when file is ""), flags, environment and the expected outcome.
 type resolveCase struct {
-	name    string
-	file    string
-	mode    os.FileMode // default 0600
-	args    []string
-	env     map[string]string
-	demo    bool // Resolve(ctx, needKey=false)
+	name string
+	file string
+	mode os.FileMode // default 0600
+	args []string
+	env  map[string]string
+	demo bool // Resolve(ctx, needKey=false)
+	// hangs: the key command never ends, so the case runs with a short
+	// CommandTimeout; every other case gets a patient one.
+	hangs   bool
 	want    func(t *testing.T, s Settings, dir string)
 	wantErr string // expected error; "{dir}" stands for the config directory
 }
@@ -61,7 +64,10 @@ func (c resolveCase) run(t *testing.T) (Settings, string, error) {
 			return strings.ReplaceAll(v, "{dir}", dir), ok
 		},
 		UserConfigDir:  func() (string, error) { return dir, nil },
-		CommandTimeout: 300 * time.Millisecond,
+		CommandTimeout: patientCommand,
+	}
+	if c.hangs {
+		r.CommandTimeout = 300 * time.Millisecond
 	}
 	s, err := r.Resolve(context.Background(), !c.demo)
 	return s, dir, err
@@ -405,8 +411,9 @@ var resolveCases = []resolveCase{
 	},
 	{
 		name:    "api_key_command hangs",
-		file:    "[profiles.work]\napi_key_command = \"sleep 30\"\n",
+		file:    "[profiles.work]\napi_key_command = \"sleep 300\"\n",
 		args:    []string{"--profile", "work"},
+		hangs:   true,
 		wantErr: "{dir}/amkeys/config.toml:2: api_key_command for profile work timed out after 300ms (it cannot prompt for input)",
 	},
 	{

@@ -30,7 +30,7 @@ func startApp(t *testing.T, url, key string, fake *clip.Fake) *app {
 	t.Helper()
 	c := uitest.NewCommon(t, newClient(t, url, key))
 	c.Settings.BaseURL = url
-	c.Clipboard = clip.New(fake, nil, clip.Options{}) // never cleared by time
+	c.Clipboard = clip.New(fake, nil, clip.Options{Timeout: uitest.Patience}) // never cleared by time; a patient tool timeout
 	ctx, cancel := context.WithCancel(c.Ctx)
 	c.Ctx = ctx
 	a := &app{t: t, tm: teatest.NewTestModel(t, ui.New(c, cancel), teatest.WithInitialTermSize(120, 35))}

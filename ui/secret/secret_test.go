@@ -27,12 +27,19 @@ func created() client.CreatedAPIKey {
 }
 
 // newScreen makes the screen with a fake clipboard that clears after clearAfter.
+// newScreen's clipboard tool answers at once; its timeout is patient, so
+// that a busy machine cannot turn a copy into a timeout.
 func newScreen(t *testing.T, clearAfter time.Duration) (*secret.Model, *clip.Fake, *common.Common) {
+	t.Helper()
+	return newScreenWith(t, clip.Options{ClearAfter: clearAfter, Timeout: uitest.Patience})
+}
+
+func newScreenWith(t *testing.T, opts clip.Options) (*secret.Model, *clip.Fake, *common.Common) {
 	t.Helper()
 	fake := clip.NewFake()
 	t.Cleanup(fake.Release)
 	c := uitest.NewCommon(t, uitest.NewFakeAPI(pod.ID, 0))
-	c.Clipboard = clip.New(fake, nil, clip.Options{ClearAfter: clearAfter})
+	c.Clipboard = clip.New(fake, nil, opts)
 	m := secret.New(c, pod, created())
 	m.SetSize(100, 25)
 	return m, fake, c
@@ -203,7 +210,7 @@ func TestQuitFromTheSecretScreenQuitsAfterYes(t *testing.T) {
 // hangs for an hour, so an answer within the test's loose bound can only be
 // the copier giving up, however busy the machine.
 func TestHungClipboardKeepsTheScreenAnswering(t *testing.T) {
-	m, fake, _ := newScreen(t, 0)
+	m, fake, _ := newScreenWith(t, clip.Options{}) // the default 2 s timeout
 	fake.SetDelay(time.Hour)
 	start := time.Now()
 	cmd := press(m, "c")
