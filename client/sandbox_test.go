@@ -28,7 +28,9 @@ func startSandbox(t *testing.T, opts sandbox.Options) (*sandbox.Running, *client
 
 func newClient(t *testing.T, srv *sandbox.Running, key string) *client.Client {
 	t.Helper()
-	c, err := client.New(client.Options{BaseURL: srv.URL, APIKey: key, Backoff: 10 * time.Millisecond})
+	// A patient per-attempt timeout: a busy machine must not turn a slow
+	// answer into a timeout.
+	c, err := client.New(client.Options{BaseURL: srv.URL, APIKey: key, Backoff: 10 * time.Millisecond, Timeout: time.Minute})
 	if err != nil {
 		t.Fatal(err)
 	}
