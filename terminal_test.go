@@ -54,6 +54,9 @@ type ptyRun struct {
 	mu       sync.Mutex
 	out      bytes.Buffer
 	readDone chan struct{}
+	// before are the terminal's modes before the program started: read
+	// any later and a fast start may already have changed them.
+	before modes
 }
 
 // termEnv is a clean environment: no config file, no key, a known TERM.
@@ -77,7 +80,7 @@ func startOnPty(t *testing.T, bin string, env []string, cols, rows uint16, args 
 	if err := pty.Setsize(ptm, &pty.Winsize{Cols: cols, Rows: rows}); err != nil {
 		t.Fatal(err)
 	}
-	r := &ptyRun{ptm: ptm, pts: pts, readDone: make(chan struct{})}
+	r := &ptyRun{ptm: ptm, pts: pts, readDone: make(chan struct{}), before: termModes(t, pts)}
 	r.cmd = exec.Command(bin, args...)
 	r.cmd.Env = env
 	r.cmd.Stdin, r.cmd.Stdout, r.cmd.Stderr = pts, pts, pts
@@ -216,7 +219,7 @@ func testPanicRestoresTerminal(t *testing.T, bin, at string) {
 	env := termEnv(t, "AGENTMAIL_API_KEY="+termKey, "AGENTMAIL_BASE_URL="+srv.URL, envTestPanic+"="+at)
 
 	r := startOnPty(t, bin, env, 120, 35)
-	before := termModes(t, r.pts)
+	before := r.before
 	if before.lflag&unix.ECHO == 0 || before.lflag&unix.ICANON == 0 {
 		t.Fatalf("a fresh pty lacks echo or canonical mode: %+v", before)
 	}
