@@ -21,9 +21,16 @@ runs=${STRESS_RUNS:-3}
 logdir=${STRESS_LOG_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/amkeys-stress.XXXXXX")}
 mkdir -p "$logdir"
 
-# The busy loops are ours alone: remember their ids and end exactly those.
+# The busy loops and the load sampler are ours alone: remember their ids
+# and end exactly those.
 burners=()
-stop_burners() {
+sampler=
+stop_background() {
+	if [ -n "$sampler" ]; then
+		kill "$sampler" 2>/dev/null
+		wait "$sampler" 2>/dev/null
+		sampler=
+	fi
 	for pid in "${burners[@]}"; do
 		kill "$pid" 2>/dev/null
 	done
@@ -32,7 +39,7 @@ stop_burners() {
 	done
 	burners=()
 }
-trap stop_burners EXIT
+trap stop_background EXIT
 trap 'exit 130' INT TERM
 
 start_burners() {
@@ -65,11 +72,12 @@ run_suite() { # name, then env assignments for go test
 	start=$(date +%s)
 	# Sample the 1-minute load average every 5 s to report its peak.
 	(while :; do loadavg | cut -d' ' -f1; sleep 5; done) >"$log.load" &
-	local sampler=$!
+	sampler=$!
 	env "$@" go test -race -count=1 ./... >"$log" 2>&1
 	rc=$?
 	kill "$sampler" 2>/dev/null
 	wait "$sampler" 2>/dev/null
+	sampler=
 	end=$(date +%s)
 	peak=$(sort -g "$log.load" | tail -n 1)
 	local verdict=PASS
@@ -87,7 +95,7 @@ for i in $(seq "$runs"); do
 	run_suite "loaded-$i"
 done
 run_suite "gomaxprocs-1" GOMAXPROCS=1
-stop_burners
+stop_background
 
 echo
 echo "== stress summary ($cpus CPUs, $loops busy loops; logs in $logdir)"
