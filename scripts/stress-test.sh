@@ -21,11 +21,19 @@ runs=${STRESS_RUNS:-3}
 logdir=${STRESS_LOG_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/amkeys-stress.XXXXXX")}
 mkdir -p "$logdir"
 
-# The busy loops and the load sampler are ours alone: remember their ids
-# and end exactly those.
+# The busy loops, the load sampler and the running go test are ours alone:
+# remember their ids and end exactly those.
 burners=()
 sampler=
+gotest=
 stop_background() {
+	if [ -n "$gotest" ]; then
+		# go test runs in its own process group (set -m below): end the
+		# group, so that the test binaries it started end with it.
+		kill -TERM -- "-$gotest" 2>/dev/null
+		wait "$gotest" 2>/dev/null
+		gotest=
+	fi
 	if [ -n "$sampler" ]; then
 		kill "$sampler" 2>/dev/null
 		wait "$sampler" 2>/dev/null
@@ -73,8 +81,16 @@ run_suite() { # name, then env assignments for go test
 	# Sample the 1-minute load average every 5 s to report its peak.
 	(while :; do loadavg | cut -d' ' -f1; sleep 5; done) >"$log.load" &
 	sampler=$!
-	env "$@" go test -race -count=1 ./... >"$log" 2>&1
+	# In the background, in a process group of its own, so that a signal
+	# reaches this script at once (bash runs traps only between commands)
+	# and the trap can end the whole run.
+	set -m
+	env "$@" go test -race -count=1 ./... >"$log" 2>&1 &
+	gotest=$!
+	set +m
+	wait "$gotest"
 	rc=$?
+	gotest=
 	kill "$sampler" 2>/dev/null
 	wait "$sampler" 2>/dev/null
 	sampler=
