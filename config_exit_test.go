@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/amkeys/amkeys/client/sandbox"
+	"github.com/amkeys/amkeys/ui/uitest"
 )
 
 // cfgKey is a key written into config files; it must never be printed.
@@ -102,10 +103,11 @@ func sameSnapshot(t *testing.T, before, after map[string]string) {
 }
 
 // runIn runs amkeys in-process with a deadline: if a case ever got past
-// the configuration, the dashboard it opened would end on its own.
+// the configuration, the dashboard it opened would end on its own. The
+// deadline is generous, so that a slow start never passes for a bad one.
 func runIn(t *testing.T, ctx context.Context, args ...string) (int, string, string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, uitest.Patience)
 	defer cancel()
 	var out, errb bytes.Buffer
 	code := run(ctx, args, &out, &errb)

@@ -227,7 +227,9 @@ func TestSecretHygiene(t *testing.T) {
 		Ctx: ctx, API: api, Styles: styles.New(false), Now: time.Now,
 		Settings: common.Settings{Profile: settings.Profile, BaseURL: paced.BaseURL(), PageSize: settings.PageSize,
 			StaleDays: settings.StaleDays, ClipboardClear: time.Minute, OwnKeyPrefix: paced.KeyPrefix()},
-		Clipboard: clip.New(fake, io.Discard, clip.Options{ClearAfter: time.Minute}),
+		// A patient tool timeout: the fake answers at once, and a busy
+		// machine must not turn a copy or the clear into a timeout.
+		Clipboard: clip.New(fake, io.Discard, clip.Options{ClearAfter: time.Minute, Timeout: uitest.Patience}),
 	}
 	root := ui.New(c, cancel)
 	term := &lockedBuffer{}
@@ -242,7 +244,7 @@ func TestSecretHygiene(t *testing.T) {
 	prog.Send(tea.WindowSizeMsg{Width: 120, Height: 35})
 	waitTerm := func(want string) {
 		t.Helper()
-		deadline := time.Now().Add(10 * time.Second)
+		deadline := time.Now().Add(uitest.Patience)
 		for !strings.Contains(term.String(), want) {
 			if time.Now().After(deadline) {
 				stdio()
@@ -305,15 +307,16 @@ func TestSecretHygiene(t *testing.T) {
 		if !errors.Is(err, tea.ErrProgramPanic) {
 			t.Errorf("the program ended with %v, want a recovered panic", err)
 		}
-	case <-time.After(10 * time.Second):
+	case <-time.After(uitest.Patience):
 		t.Fatal("the program did not end after the panic")
 	}
 	panicOut := stdio()
 	if !strings.Contains(panicOut, "Caught panic") || !strings.Contains(panicOut, "goroutine ") {
 		t.Fatalf("the panic was not printed:\n%s", tail(panicOut, 2000))
 	}
-	// As dashboard.go does after the program ends, however it ended.
-	clearCtx, stop := context.WithTimeout(context.Background(), clip.DefaultTimeout)
+	// As dashboard.go does after the program ends, however it ended (with
+	// a patient bound: the fake answers at once).
+	clearCtx, stop := context.WithTimeout(context.Background(), uitest.Patience)
 	defer stop()
 	root.ClearClipboard(clearCtx)
 

@@ -24,6 +24,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/amkeys/amkeys/client/sandbox"
+	"github.com/amkeys/amkeys/ui/uitest"
 )
 
 // termKey is the fake admin key of the panic tests; it must never show.
@@ -202,7 +203,7 @@ func (r *ptyRun) finish(t *testing.T) string {
 	r.pts.Close()
 	select {
 	case <-r.readDone:
-	case <-time.After(2 * time.Second):
+	case <-time.After(uitest.Patience):
 		t.Fatal("the pty output did not end")
 	}
 	return r.output()
@@ -238,11 +239,16 @@ func testPanicRestoresTerminal(t *testing.T, bin, at string) {
 	env := termEnv(t, "AGENTMAIL_API_KEY="+termKey, "AGENTMAIL_BASE_URL="+srv.URL, envTestPanic+"="+at)
 
 	r := startOnPty(t, bin, env, 120, 35)
-	before := termModes(t, r.pts)
+	before := r.initial
 	if before.lflag&unix.ECHO == 0 || before.lflag&unix.ICANON == 0 {
 		t.Fatalf("a fresh pty lacks echo or canonical mode: %+v", before)
 	}
-	code := r.wait(t, 5*time.Second)
+	// The hook panics on F12, pressed once the first frame is drawn.
+	r.waitOutput(t, "30 pods", uitest.Patience)
+	if _, err := io.WriteString(r.ptm, "\x1b[24~"); err != nil {
+		t.Fatal(err)
+	}
+	code := r.wait(t, uitest.Patience)
 	after := termModes(t, r.pts)
 	out := r.finish(t)
 
@@ -280,7 +286,7 @@ func testPanicRestoresTerminal(t *testing.T, bin, at string) {
 
 func testSizeSweep(t *testing.T, bin string) {
 	r := startOnPty(t, bin, termEnv(t), 120, 35, "--demo")
-	r.waitOutput(t, "30 pods", 5*time.Second)
+	r.waitOutput(t, "30 pods", uitest.Patience)
 	type size struct{ cols, rows uint16 }
 	sizes := []size{{1, 1}, {2, 1}, {1, 2}, {300, 1}, {1, 100}, {10, 3}, {59, 14}, {60, 15}, {61, 16}, {80, 24}}
 	for _, cols := range []uint16{1, 7, 20, 45, 60, 100, 160, 233, 300} {
@@ -302,7 +308,7 @@ func testSizeSweep(t *testing.T, bin string) {
 	}
 	// Open a pod and sweep the keys screen too.
 	_, _ = io.WriteString(r.ptm, "g\r")
-	r.waitOutput(t, "amkeys › pods › ", 5*time.Second)
+	r.waitOutput(t, "amkeys › pods › ", uitest.Patience)
 	for i, s := range sizes[:len(sizes)/2] {
 		_ = pty.Setsize(r.ptm, &pty.Winsize{Cols: s.cols, Rows: s.rows})
 		_ = r.cmd.Process.Signal(syscall.SIGWINCH)
@@ -313,7 +319,7 @@ func testSizeSweep(t *testing.T, bin string) {
 	_ = r.cmd.Process.Signal(syscall.SIGWINCH)
 	time.Sleep(50 * time.Millisecond)
 	_, _ = io.WriteString(r.ptm, "q")
-	code := r.wait(t, 5*time.Second)
+	code := r.wait(t, uitest.Patience)
 	out := r.finish(t)
 	if code != 0 {
 		t.Errorf("exit code %d after the size sweep", code)

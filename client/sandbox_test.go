@@ -28,7 +28,9 @@ func startSandbox(t *testing.T, opts sandbox.Options) (*sandbox.Running, *client
 
 func newClient(t *testing.T, srv *sandbox.Running, key string) *client.Client {
 	t.Helper()
-	c, err := client.New(client.Options{BaseURL: srv.URL, APIKey: key, Backoff: 10 * time.Millisecond})
+	// A patient per-attempt timeout: a busy machine must not turn a slow
+	// answer into a timeout.
+	c, err := client.New(client.Options{BaseURL: srv.URL, APIKey: key, Backoff: 10 * time.Millisecond, Timeout: time.Minute})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -264,9 +266,14 @@ func TestRateLimitedGetIsRetriedAfterRetryAfter(t *testing.T) {
 		done <- err
 	}()
 	// Lift the storm once the first 429 has been answered.
-	deadline := time.Now().Add(5 * time.Second)
-	for srv.RequestCount(http.MethodGet, "/v0/pods") == 0 && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
+	// The count and the fault's decision are taken together, so the first
+	// request has had its 429 once it is counted.
+	deadline := time.Now().Add(30 * time.Second)
+	for srv.RequestCount(http.MethodGet, "/v0/pods") == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the first request never reached the sandbox")
+		}
+		time.Sleep(time.Millisecond)
 	}
 	srv.SetFaults(sandbox.Faults{})
 	if err := <-done; err != nil {

@@ -348,8 +348,10 @@ func TestContextDeadlineCoversRetries(t *testing.T) {
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v", err)
 	}
-	if time.Since(start) > 2*time.Second {
-		t.Fatalf("took %v despite a 200ms deadline", time.Since(start))
+	// Loose, for a busy machine: the point is that the 30 s Retry-After
+	// wait was cut short by the deadline.
+	if el := time.Since(start); el > 20*time.Second {
+		t.Fatalf("took %v despite a 200ms deadline", el)
 	}
 }
 

@@ -230,6 +230,8 @@ func TestRunKeyCommandHidesKeyVariables(t *testing.T) {
 
 func TestRunKeyCommandCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
+	// Cancelled before or after the shell starts: either way the error
+	// must be the cancellation, and never the (patient) timeout.
 	go func() { time.Sleep(100 * time.Millisecond); cancel() }()
 	_, err := runKey(ctx, "sleep 300", roomy)
 	if !errors.Is(err, context.Canceled) {

@@ -17,7 +17,7 @@ func waitFor(t *testing.T, tm *teatest.TestModel, want string) {
 	t.Helper()
 	teatest.WaitFor(t, tm.Output(), func(out []byte) bool {
 		return bytes.Contains(out, []byte(want))
-	}, teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+	}, teatest.WithDuration(uitest.Patience), teatest.WithCheckInterval(20*time.Millisecond))
 }
 
 // TestEndToEndBrowse drives the real program against the sandbox: open the
@@ -48,7 +48,7 @@ func TestEndToEndBrowse(t *testing.T) {
 	tm.Send(tea.KeyMsg{Type: tea.KeyEsc})
 	waitFor(t, tm, "stale after")
 	tm.Type("q")
-	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(uitest.Patience))
 
 	final := tm.FinalModel(t).(*Model)
 	screen, ok := final.Top().(*keys.Model)

@@ -40,7 +40,7 @@ func newWorld(t testing.TB, pods int, faults sandbox.Faults) *world {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close() })
-	api, err := audit.NewClient(client.Options{BaseURL: srv.URL, APIKey: srv.AdminKey(), Backoff: 10 * time.Millisecond})
+	api, err := audit.NewClient(client.Options{BaseURL: srv.URL, APIKey: srv.AdminKey(), Backoff: 10 * time.Millisecond, Timeout: time.Minute})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,6 +22,12 @@ type podServer struct {
 	n     int
 	delay time.Duration
 	hook  func(w http.ResponseWriter, r *http.Request) bool
+	// barrier > 0: each pod's key listing is held until barrier requests
+	// are in flight at once, so that a test sees the pool at its full
+	// width however the machine schedules the workers.
+	barrier  int32
+	full     chan struct{}
+	fullOnce sync.Once
 
 	mu       sync.Mutex
 	arrivals []time.Time
@@ -40,6 +46,9 @@ func (s *podServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if now <= seen || s.maxSeen.CompareAndSwap(seen, now) {
 			break
 		}
+	}
+	if s.barrier > 0 && strings.HasPrefix(r.URL.Path, "/v0/pods/") {
+		s.holdUntilFull(now)
 	}
 	time.Sleep(s.delay)
 	if s.hook != nil && s.hook(w, r) {
@@ -67,11 +76,32 @@ func (s *podServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// holdUntilFull waits until barrier requests are in flight; the bound only
+// keeps a broken pool (narrower than the barrier) from hanging the test.
+func (s *podServer) holdUntilFull(now int32) {
+	if now >= s.barrier {
+		s.fullOnce.Do(func() { close(s.full) })
+	}
+	select {
+	case <-s.full:
+	case <-time.After(30 * time.Second):
+	}
+}
+
 func startPodServer(t *testing.T, s *podServer) *audit.PacedClient {
 	t.Helper()
+	return startPodServerWith(t, s, client.Options{})
+}
+
+// startPodServerWith is startPodServer with client options (base URL and
+// key are filled in).
+func startPodServerWith(t *testing.T, s *podServer, opts client.Options) *audit.PacedClient {
+	t.Helper()
+	s.full = make(chan struct{})
 	ts := httptest.NewServer(s)
 	t.Cleanup(ts.Close)
-	api, err := audit.NewClient(client.Options{BaseURL: ts.URL, APIKey: "am_test_pool_key"})
+	opts.BaseURL, opts.APIKey = ts.URL, "am_test_pool_key"
+	api, err := audit.NewClient(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +110,7 @@ func startPodServer(t *testing.T, s *podServer) *audit.PacedClient {
 }
 
 func TestConcurrencyIsBounded(t *testing.T) {
-	s := &podServer{n: 60, delay: 5 * time.Millisecond}
+	s := &podServer{n: 60, delay: 5 * time.Millisecond, barrier: 3}
 	api := startPodServer(t, s)
 	res := audit.Run(context.Background(), api, audit.Options{Concurrency: 3})
 	if !res.Complete() || len(res.Keys) != 60 {
@@ -106,27 +136,48 @@ func TestRateLimitPausesTheWholePool(t *testing.T) {
 		}
 		return false
 	}
-	api := startPodServer(t, s)
-	res := audit.Run(context.Background(), api, audit.Options{Concurrency: 4})
+	// pausedAt is when the client announced its wait: the gate had just
+	// closed. Taken from the event, not guessed from the clock, so that a
+	// slow machine moves it along with everything else.
+	var pausedAt atomic.Int64
+	api := startPodServerWith(t, s, client.Options{OnRetry: func(wait time.Duration, status int) {
+		if status == http.StatusTooManyRequests {
+			pausedAt.CompareAndSwap(0, time.Now().UnixNano())
+		}
+	}})
+	const concurrency = 4
+	res := audit.Run(context.Background(), api, audit.Options{Concurrency: concurrency})
 	if !res.Complete() || len(res.Keys) != 200 {
 		t.Fatalf("complete=%v keys=%d failed=%v", res.Complete(), len(res.Keys), res.Failed)
 	}
-	t429 := time.Unix(0, limitedAt.Load())
-	// Requests already on their way when the 429 left the server may land
-	// just after it; after that, silence until Retry-After has passed.
-	quiet, during := 0, 0
+	if pausedAt.Load() == 0 {
+		t.Fatal("the client never announced a wait for the 429")
+	}
+	from, until := time.Unix(0, pausedAt.Load()), api.Gate().Until()
+	// The client saw the 429 after the server sent it, so the gate must
+	// stay closed until at least a second after that.
+	if t429 := time.Unix(0, limitedAt.Load()); !until.After(t429.Add(time.Second)) {
+		t.Fatalf("the gate opens at %v, before Retry-After has passed since the 429 (%v)", until, t429)
+	}
+	// Requests of the other workers that were already past the gate when
+	// it closed may still land after it, one per worker at most; after
+	// that, silence until Retry-After has passed. (The 429's own retry
+	// comes after its one-second wait, so after until.)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	during, after := 0, 0
 	for _, at := range s.arrivals {
-		if at.After(t429.Add(50*time.Millisecond)) && at.Before(t429.Add(900*time.Millisecond)) {
+		if at.After(from) && at.Before(until) {
 			during++
 		}
-		if at.After(t429.Add(time.Second)) {
-			quiet++
+		if !at.Before(until) {
+			after++
 		}
 	}
-	if during != 0 {
-		t.Errorf("%d requests started while the pool should wait", during)
+	if during > concurrency-1 {
+		t.Errorf("%d requests started while the pool should wait (at most %d were already on their way)", during, concurrency-1)
 	}
-	if quiet == 0 {
+	if after == 0 {
 		t.Error("no request after the pause: the test did not exercise it")
 	}
 }

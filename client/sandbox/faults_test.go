@@ -90,26 +90,41 @@ func TestLatencyHonoursCancellationAndHoldsNoLock(t *testing.T) {
 		t.Fatalf("request took %v, want at least %v", d, latency)
 	}
 
+	// From here the latency is far longer than any test, so that only the
+	// client's cancellation can end a request, however slow the machine.
+	e.SetFaults(Faults{Latency: time.Hour})
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
 	if _, err := e.try(ctx, "GET", "/v0/pods", e.admin, nil); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err %v, want the deadline", err)
 	}
 
-	// Eight requests in parallel wait together, not one after the other.
-	began = time.Now()
+	// Eight requests wait out their latency together: while all eight are
+	// waiting, a ninth (with no latency) is answered. A wait that held a
+	// lock would keep the later ones from arriving or the ninth from an
+	// answer.
+	before := e.RequestCount("GET", "/v0/pods")
+	pending, stop := context.WithCancel(context.Background())
+	defer stop()
 	var wg sync.WaitGroup
 	for range 8 {
 		wg.Go(func() {
-			if res, err := e.try(context.Background(), "GET", "/v0/pods", e.admin, nil); err != nil || res.status != 200 {
-				t.Errorf("parallel request: %v %d", err, res.status)
+			if _, err := e.try(pending, "GET", "/v0/pods", e.admin, nil); !errors.Is(err, context.Canceled) {
+				t.Errorf("a waiting request ended with %v, want the cancellation", err)
 			}
 		})
 	}
-	wg.Wait()
-	if d := time.Since(began); d > 4*latency {
-		t.Fatalf("8 parallel requests took %v: latency is serialised", d)
+	deadline := time.Now().Add(30 * time.Second)
+	for e.RequestCount("GET", "/v0/pods")-before < 8 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of 8 requests arrived: latency is serialised", e.RequestCount("GET", "/v0/pods")-before)
+		}
+		time.Sleep(time.Millisecond)
 	}
+	e.SetFaults(Faults{})
+	e.do("GET", "/v0/pods", e.admin, nil).want(t, 200)
+	stop()
+	wg.Wait()
 }
 
 // The dice are seeded: the same faults give the same sequence.

@@ -197,7 +197,8 @@ func TestFailedPodAndRetry(t *testing.T) {
 // Esc reaches the screen as the root's GuardQuit: the scan stops.
 func TestGuardQuitCancelsTheScan(t *testing.T) {
 	c, srv := uitest.SandboxCommon(t, "demo")
-	srv.SetFaults(sandbox.Faults{Latency: 300 * time.Millisecond})
+	// A latency no test outlives: only the cancel can end the scan.
+	srv.SetFaults(sandbox.Faults{Latency: time.Hour})
 	m := New(c)
 	m.SetSize(100, 30)
 	m.Init()
@@ -207,7 +208,7 @@ func TestGuardQuitCancelsTheScan(t *testing.T) {
 	}
 	select {
 	case <-scan.Done():
-	case <-time.After(2 * time.Second):
+	case <-time.After(uitest.Patience):
 		t.Fatal("the scan kept running after the screen closed")
 	}
 	if !scan.Result().Cancelled || m.Scanning() {
@@ -249,7 +250,7 @@ func TestOpenFocusesTheKeyAndDeleteDropsIt(t *testing.T) {
 	// Delete it there (a key never used recently needs no typing).
 	ks.Update(uitest.Key("d"))
 	_, cmd = ks.Update(uitest.Key("y"))
-	for _, msg := range uitest.Collect(cmd, 5*time.Second) {
+	for _, msg := range uitest.Collect(cmd, uitest.Patience) {
 		m.Update(msg)
 	}
 	if len(m.rows) != 35 || m.sum.Keys != 35 {

@@ -2,6 +2,7 @@ package audit
 
 import (
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -81,20 +82,21 @@ func BenchmarkFilter100k(b *testing.B) {
 	}
 }
 
-// A frame of 100,000 keys must stay far below a frame's budget.
-func TestView100kIsFast(t *testing.T) {
+// A frame of 100,000 keys, scrolled to the very end, still fits its window
+// while the filter changes. How fast is BenchmarkView100k's and
+// BenchmarkFilter100k's business: a timed test would fail on a busy machine.
+func TestView100kAtTheEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds 100,000 keys")
 	}
 	m := newScreen(t, uitest.NewFakeAPI("p", 0), 120, 40)
 	m.setResult(bigResult(100_000))
 	m.table.SetCursor(99_999)
-	start := time.Now()
 	for range 10 {
-		_ = m.View()
+		frame := m.View()
+		if lines := strings.Count(frame, "\n") + 1; frame == "" || lines > 40 {
+			t.Fatalf("a frame of %d lines for a 40-line window", lines)
+		}
 		m.Update(uitest.Key("f"))
-	}
-	if d := time.Since(start) / 10; d > 50*time.Millisecond {
-		t.Errorf("a frame plus a filter change takes %v with 100,000 keys", d)
 	}
 }

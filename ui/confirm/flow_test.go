@@ -76,7 +76,7 @@ func waitFor(t *testing.T, tm *teatest.TestModel, wants ...string) {
 			}
 		}
 		return true
-	}, teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	}, teatest.WithDuration(uitest.Patience), teatest.WithCheckInterval(10*time.Millisecond))
 }
 
 func keys(tm *teatest.TestModel, keys ...string) {
@@ -167,7 +167,7 @@ func TestFlowReadOnlyHidesCreateAndDelete(t *testing.T) {
 			}
 			*into = append([]byte(nil), b...)
 			return true
-		}, teatest.WithDuration(10*time.Second))
+		}, teatest.WithDuration(uitest.Patience))
 	}
 	grab(&pods, "Acme Support", "[read-only]", "r refresh")
 	keys(tm, "n", "d", "enter") // n and d do nothing here

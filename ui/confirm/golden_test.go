@@ -16,7 +16,7 @@ func rootOn(t *testing.T, api *uitest.FakeAPI) *ui.Model {
 	t.Helper()
 	root := ui.New(uitest.NewCommon(t, api), nil)
 	root.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
-	for _, msg := range uitest.Collect(root.Init(), 5*time.Second) {
+	for _, msg := range uitest.Collect(root.Init(), uitest.Patience) {
 		uitest.Settle(root, msg)
 	}
 	return root

@@ -31,7 +31,7 @@ func startApp(t *testing.T, url, key string, fake *clip.Fake) *app {
 	t.Helper()
 	c := uitest.NewCommon(t, newClient(t, url, key))
 	c.Settings.BaseURL = url
-	c.Clipboard = clip.New(fake, nil, clip.Options{}) // never cleared by time
+	c.Clipboard = clip.New(fake, nil, clip.Options{Timeout: uitest.Patience}) // never cleared by time; a patient tool timeout
 	ctx, cancel := context.WithCancel(c.Ctx)
 	c.Ctx = ctx
 	a := &app{t: t, tm: teatest.NewTestModel(t, ui.New(c, cancel), teatest.WithInitialTermSize(120, 35))}
@@ -50,7 +50,7 @@ func (a *app) waitFor(wants ...string) {
 		}
 		a.out.Write(b)
 		return true
-	}, teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	}, teatest.WithDuration(uitest.Patience), teatest.WithCheckInterval(10*time.Millisecond))
 }
 
 func (a *app) keys(keys ...string) {
@@ -121,7 +121,7 @@ func TestFlowCreateRestrictedKeyAndItsSecret(t *testing.T) {
 	a.waitFor("flow-key", "6 of 36", "never", "1 key")
 
 	a.keys("q")
-	a.tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+	a.tm.WaitFinished(t, teatest.WithFinalTimeout(uitest.Patience))
 	final, _ := io.ReadAll(a.tm.FinalOutput(t))
 	a.out.Write(final)
 	if bytes.Contains(a.out.Bytes(), []byte(newSecret)) {

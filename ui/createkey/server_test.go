@@ -51,13 +51,13 @@ func formOn(t *testing.T, url, key string, pod client.Pod) (*createkey.Model, *c
 func run(t *testing.T, m common.Screen, cmd tea.Cmd) []tea.Msg {
 	t.Helper()
 	var seen []tea.Msg
-	queue := uitest.Collect(cmd, 10*time.Second)
+	queue := uitest.Collect(cmd, uitest.Patience)
 	for len(queue) > 0 {
 		msg := queue[0]
 		queue = queue[1:]
 		seen = append(seen, msg)
 		_, next := m.Update(msg)
-		queue = append(queue, uitest.Collect(next, 10*time.Second)...)
+		queue = append(queue, uitest.Collect(next, uitest.Patience)...)
 	}
 	return seen
 }
@@ -136,7 +136,7 @@ func TestUnknownOutcomeIsCheckedNeverResent(t *testing.T) {
 			press(m, "ctrl+s")
 			submit := press(m, "y")
 			srv.SetFaults(sandbox.Faults{DropRate: 1, AfterEffect: tc.afterEffect})
-			answer := uitest.Collect(submit, 10*time.Second)
+			answer := uitest.Collect(submit, uitest.Patience)
 			srv.SetFaults(sandbox.Faults{})
 			if !m.GuardQuit() {
 				t.Error("leaving was allowed while the create was in flight")

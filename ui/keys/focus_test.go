@@ -17,7 +17,7 @@ import (
 // messages it did not take (notices for the root).
 func drive(m *keys.Model, cmd tea.Cmd) []tea.Msg {
 	var others []tea.Msg
-	queue := uitest.Collect(cmd, 5*time.Second)
+	queue := uitest.Collect(cmd, uitest.Patience)
 	for len(queue) > 0 {
 		msg := queue[0]
 		queue = queue[1:]
@@ -29,7 +29,7 @@ func drive(m *keys.Model, cmd tea.Cmd) []tea.Msg {
 			continue // the loading spinner would tick forever
 		}
 		_, next := m.Update(msg)
-		queue = append(queue, uitest.Collect(next, 5*time.Second)...)
+		queue = append(queue, uitest.Collect(next, uitest.Patience)...)
 	}
 	return others
 }
@@ -78,7 +78,7 @@ func TestFocusKeyStopsWhenTheUserMoves(t *testing.T) {
 	m := keys.New(c, common.PodKeys(pod))
 	m.SetSize(100, 30)
 	m.FocusKey(ids[0])
-	loaded := uitest.Collect(m.Init(), 5*time.Second)
+	loaded := uitest.Collect(m.Init(), uitest.Patience)
 	m.Update(uitest.Key("j")) // before the first page arrives
 	for _, msg := range loaded {
 		drive(m, func() tea.Msg { return msg })

@@ -20,7 +20,9 @@ func Sandbox(t testing.TB, seed string) (*sandbox.Running, *client.Client) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close() })
-	c, err := client.New(client.Options{BaseURL: srv.URL, APIKey: srv.AdminKey(), Backoff: 10 * time.Millisecond})
+	// Patience per attempt: a busy machine must not turn a slow answer into
+	// a timeout.
+	c, err := client.New(client.Options{BaseURL: srv.URL, APIKey: srv.AdminKey(), Backoff: 10 * time.Millisecond, Timeout: Patience})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +42,7 @@ func SandboxCommon(t testing.TB, seed string) (*common.Common, *sandbox.Running)
 
 // Run collects what cmd produces and feeds it to m until things settle.
 func Run(m Model, cmd tea.Cmd) {
-	for _, msg := range Collect(cmd, 10*time.Second) {
+	for _, msg := range Collect(cmd, Patience) {
 		if !isTick(msg) {
 			Settle(m, msg)
 		}

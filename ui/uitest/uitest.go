@@ -44,9 +44,19 @@ func NewCommon(t testing.TB, api common.API) *common.Common {
 	}
 }
 
+// Patience is how long a test waits for something that should simply
+// happen: a command's answer from the sandbox, a frame, a program's end.
+// The wait ends as soon as it happens, so the bound can be generous; it must
+// be, since on a loaded machine (2 cores, -race, parallel packages) a
+// loopback request can take seconds.
+const Patience = 30 * time.Second
+
 // Collect runs cmd and returns the messages it produces within wait;
 // batches are run concurrently and flattened. Commands that take longer
-// (spinner and notice ticks) are left behind.
+// are left behind, so pass Patience: a shorter wait could leave a slow
+// answer behind on a busy machine. Tests should not hand Collect timers
+// longer than the wait (such as a 30 s clipboard clear): it would wait for
+// them.
 func Collect(cmd tea.Cmd, wait time.Duration) []tea.Msg {
 	if cmd == nil {
 		return nil
@@ -105,7 +115,7 @@ func Settle(m Model, msg tea.Msg) {
 		next := queue[0]
 		queue = queue[1:]
 		_, cmd := m.Update(next)
-		for _, out := range Collect(cmd, 10*time.Second) {
+		for _, out := range Collect(cmd, Patience) {
 			if isTick(out) {
 				continue
 			}
@@ -114,7 +124,9 @@ func Settle(m Model, msg tea.Msg) {
 	}
 }
 
-const settleBudget = 20 * time.Second
+// settleBudget only stops a loop on a timer the filter missed; a slow
+// machine must never reach it, as Settle would then stop early, silently.
+const settleBudget = 5 * time.Minute
 
 // isTick spots timer messages that would otherwise loop forever.
 func isTick(msg tea.Msg) bool {
