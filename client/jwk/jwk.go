@@ -6,7 +6,6 @@
 package jwk
 
 import (
-	"crypto/ecdh"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -18,7 +17,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
@@ -70,10 +68,11 @@ func toPublic(k client.JWK) (*ecdsa.PublicKey, error) {
 		return nil, err
 	}
 	raw := append(append([]byte{4}, x...), y...)
-	if _, err := ecdh.P256().NewPublicKey(raw); err != nil {
+	pub, err := ecdsa.ParseUncompressedPublicKey(elliptic.P256(), raw) // checks the point is on the curve
+	if err != nil {
 		return nil, errors.New("x and y are not a point on P-256")
 	}
-	return &ecdsa.PublicKey{Curve: elliptic.P256(), X: new(big.Int).SetBytes(x), Y: new(big.Int).SetBytes(y)}, nil
+	return pub, nil
 }
 
 func coordinate(name, s string) ([]byte, error) {

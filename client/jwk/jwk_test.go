@@ -104,7 +104,8 @@ func TestReadPublicKeepsOnlyThePublicMembers(t *testing.T) {
 	}
 	pkix, _ := x509.MarshalPKIXPublicKey(&priv.PublicKey)
 	sec1, _ := x509.MarshalECPrivateKey(priv)
-	d := base64.RawURLEncoding.EncodeToString(priv.D.FillBytes(make([]byte, 32)))
+	privBytes, _ := priv.Bytes()
+	d := base64.RawURLEncoding.EncodeToString(privBytes)
 	jwkWithD, _ := json.Marshal(map[string]string{"kty": "EC", "crv": "P-256", "x": want.X, "y": want.Y, "d": d, "kid": "k1"})
 	for name, path := range map[string]string{
 		"public PEM":     write("pub.pem", pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pkix})),

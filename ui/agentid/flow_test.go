@@ -272,8 +272,7 @@ func TestFlowRegisterExistingKeys(t *testing.T) {
 	// A JWK file with private and extra members: only kty, crv, x, y go.
 	priv3, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	want3, _ := jwk.FromPublic(&priv3.PublicKey)
-	d := make([]byte, 32)
-	priv3.D.FillBytes(d)
+	d, _ := priv3.Bytes()
 	jwkPath := filepath.Join(t.TempDir(), "signer.jwk")
 	body := fmt.Sprintf(`{"kty":"EC","crv":"P-256","x":%q,"y":%q,"d":%q,"kid":"mine"}`, want3.X, want3.Y, base64.RawURLEncoding.EncodeToString(d))
 	if err := os.WriteFile(jwkPath, []byte(body), 0o600); err != nil {
