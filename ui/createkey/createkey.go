@@ -140,9 +140,10 @@ func (m *Model) CapturesInput() bool {
 	return m.focus == fieldName || m.dialog != nil || m.picker != nil
 }
 
-// GuardQuit holds the user back while a create is in flight: leaving
-// then would lose the new key's secret.
-func (m *Model) GuardQuit() bool { return m.pending != 0 }
+// GuardQuit holds the user back while a create is in flight (leaving then
+// would lose the new key's secret), and while the form holds input (q and
+// ctrl+c then ask first).
+func (m *Model) GuardQuit() bool { return m.pending != 0 || m.HasInput() }
 
 // SetSize records the area and sizes the checklist.
 func (m *Model) SetSize(w, h int) {
@@ -250,6 +251,12 @@ func (m *Model) updateKey(k tea.KeyMsg) tea.Cmd {
 		return m.updateDialog(k)
 	case m.picker != nil:
 		m.updatePicker(k)
+		return nil
+	case k.Type == tea.KeyCtrlC || (k.String() == "q" && m.focus != fieldName):
+		if !m.HasInput() {
+			return common.Quit
+		}
+		m.askQuit()
 		return nil
 	case key.Matches(k, m.KeyMap.Cancel) || k.Type == tea.KeyEsc:
 		return common.Pop

@@ -21,6 +21,7 @@ type stage int
 const (
 	stageSummary      stage = iota + 1 // the summary of the key
 	stageUnrestricted                  // the second yes for full access
+	stageQuit                          // quit amkeys, losing the form
 )
 
 // createdMsg carries the create's answer, secret included, to the form
@@ -105,11 +106,17 @@ func (m *Model) summaryNotes(name string) []string {
 }
 
 func (m *Model) updateDialog(k tea.KeyMsg) tea.Cmd {
+	if m.stage == stageQuit && k.Type == tea.KeyCtrlC {
+		return common.Quit // ctrl+c twice quits
+	}
 	switch m.dialog.Update(k) {
 	case confirm.Canceled:
 		m.dialog = nil
 	case confirm.Confirmed:
 		m.dialog = nil
+		if m.stage == stageQuit {
+			return common.Quit
+		}
 		if m.stage == stageSummary && m.unrestricted {
 			m.askUnrestricted()
 			return nil
@@ -131,6 +138,24 @@ func (m *Model) askUnrestricted() {
 		Cancel:  "Back to the form",
 	})
 	m.dialog.KeyMap.Yes.SetHelp("y", "create unrestricted")
+}
+
+// askQuit asks before q or ctrl+c throw the filled-in form away.
+func (m *Model) askQuit() {
+	m.stage = stageQuit
+	m.dialog = confirm.New(m.c.Styles, confirm.Options{
+		Title:   "Quit amkeys and lose this form?",
+		Notes:   []string{"The key is not created yet: what you typed and ticked is lost."},
+		Confirm: "Quit",
+		Cancel:  "Stay",
+	})
+	m.dialog.KeyMap.Yes.SetHelp("y", "quit")
+}
+
+// HasInput reports whether the form holds anything the user typed or
+// ticked, which quitting would lose.
+func (m *Model) HasInput() bool {
+	return strings.TrimSpace(m.name.Value()) != "" || m.unrestricted || m.perms.GrantedCount() > 0
 }
 
 // submit sends the create once. It is never sent again by itself.

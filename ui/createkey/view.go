@@ -70,7 +70,7 @@ func (m *Model) layout() layout {
 // View draws the form, or the dialog or picker over it.
 func (m *Model) View() string {
 	if m.dialog != nil {
-		return confirm.Place(m.width, m.height, m.dialog.View(m.width))
+		return m.dialog.Fit(m.width, m.height)
 	}
 	if m.picker != nil {
 		return confirm.Place(m.width, m.height, m.picker.view(m.width, m.height, m.c.Styles))

@@ -173,7 +173,7 @@ func TestFlowInboxDeleteThenPodDelete(t *testing.T) {
 	a.waitFor("Type the inbox's address")
 	a.tm.Type(uitest.BillingInbox)
 	a.keys("enter")
-	a.waitFor("Deleted inbox "+uitest.BillingInbox, "This pod has no inboxes yet")
+	a.waitFor("Deleted inbox "+uitest.BillingInbox, "no inboxes yet in this pod")
 
 	a.keys("esc", "d")
 	a.waitFor("Delete this pod")
@@ -190,7 +190,7 @@ func TestFlowCreateInbox(t *testing.T) {
 	a.keys("j", "enter")
 	a.waitFor("[1 keys]")
 	a.keys("2")
-	a.waitFor("This pod has no inboxes yet: press n to create one.")
+	a.waitFor("no inboxes yet in this pod: n creates one")
 	a.keys("n")
 	a.waitFor("New inbox in pod Empty Pod")
 	a.tm.Type("sales")

@@ -243,7 +243,7 @@ func (m *Model) nextTick() tea.Cmd {
 // View draws the key, the masked or revealed secret and the clipboard state.
 func (m *Model) View() string {
 	if m.dialog != nil {
-		return confirm.Place(m.width, m.height, m.dialog.View(m.width))
+		return m.dialog.Fit(m.width, m.height)
 	}
 	st := &m.c.Styles
 	w := max(m.width, 20)
