@@ -189,14 +189,16 @@ func (m *Model) Fit(w, h int) string { return Place(w, h, m.ViewIn(w, h)) }
 type part struct {
 	text string
 	rank int
+	cont bool // continues the part before it (a wrapped note or value)
 }
 
 // The ranks, lowest kept longest.
 const (
 	rankEssential = iota // title, input, buttons
-	rankTyping           // what to type
-	rankFirst            // the first line of each field and note
+	rankTyping           // what to type, and the first field (the name)
+	rankNote             // the first line of each note (what happens)
 	rankStatus           // "matches", "does not match yet"
+	rankField            // the first line of the other fields
 	rankMore             // the rest of fields and notes
 	rankBlank            // spacing
 )
@@ -208,34 +210,37 @@ func (m *Model) ViewIn(width, height int) string {
 	st := m.styles
 	inner := min(max(width-4, 20), 72)
 	var parts []part
-	add := func(text string, rank int) { parts = append(parts, part{text, rank}) }
+	add := func(text string, rank int) { parts = append(parts, part{text: text, rank: rank}) }
+	cont := func(text string, rank int) { parts = append(parts, part{text: text, rank: rank, cont: true}) }
 	blank := func() { add("", rankBlank) }
 	add(st.Title.Render(sanitize.Truncate(m.opts.Title, inner)), rankEssential)
 	if len(m.opts.Fields) > 0 {
 		blank()
 	}
-	for _, f := range m.opts.Fields {
+	for fi, f := range m.opts.Fields {
 		label := padRight(f.Label, 13)
-		lines := sanitize.Lines(f.Value, max(inner-13, 1), 6)
+		lines := sanitize.Lines(f.Value, max(inner-15, 1), 6) // room for a "…" when cut
 		if len(lines) == 0 {
 			lines = []string{""}
 		}
-		for i, l := range lines {
-			rank := rankFirst
-			if i > 0 {
-				label, rank = strings.Repeat(" ", 13), rankMore
-			}
-			add(st.Label.Render(label)+l, rank)
+		rank := rankField
+		if fi == 0 {
+			rank = rankTyping
+		}
+		add(st.Label.Render(label)+lines[0], rank)
+		for _, l := range lines[1:] {
+			cont(st.Label.Render(strings.Repeat(" ", 13))+l, rankMore)
 		}
 	}
 	for _, n := range m.opts.Notes {
 		blank()
-		for i, l := range sanitize.Lines(n, inner, 6) {
-			rank := rankFirst
-			if i > 0 {
-				rank = rankMore
+		lines := sanitize.Lines(n, inner-2, 6) // room for a "…" when cut
+		for i, l := range lines {
+			if i == 0 {
+				add(st.Warning.Render(l), rankNote)
+			} else {
+				cont(st.Warning.Render(l), rankMore)
 			}
-			add(st.Warning.Render(l), rank)
 		}
 	}
 	if m.Typing() {
@@ -268,9 +273,13 @@ func fit(parts []part, n int) []part {
 	}
 	out := parts[:0:0]
 	for i, p := range parts {
-		if keep[i] {
-			out = append(out, p)
+		if !keep[i] {
+			continue
 		}
+		if i+1 < len(parts) && parts[i+1].cont && !keep[i+1] {
+			p.text += " …" // the rest of this note or value did not fit
+		}
+		out = append(out, p)
 	}
 	return out
 }

@@ -71,9 +71,9 @@ func TestFlowPodInboxKeysCreateAndDelete(t *testing.T) {
 	a := startApp(t, api)
 	a.waitFor("Acme Support", "2 pods")
 	a.keys("enter")
-	a.waitFor("[1 keys]", "2 inboxes", "12 keys")
+	a.waitFor("[1:keys]", "2:inboxes", "12 keys")
 	a.keys("2")
-	a.waitFor("[2 inboxes]", uitest.SupportInbox, uitest.BillingInbox)
+	a.waitFor("[2:inboxes]", uitest.SupportInbox, uitest.BillingInbox)
 	a.keys("enter") // the newest inbox: support
 	a.waitFor("pods › Acme Support › "+uitest.SupportInbox, "support-archiver", "2 keys")
 
@@ -114,7 +114,7 @@ func TestFlowOrganizationKeyFromTheFirstScreen(t *testing.T) {
 	a := startApp(t, api)
 	a.waitFor("2 pods", "org "+uitest.ScopesOrgID)
 	a.keys("2")
-	a.waitFor("[2 organization keys]", "org-provisioner", "3 keys")
+	a.waitFor("[2:organization keys]", "org-provisioner", "3 keys")
 	a.keys("n")
 	a.waitFor("New API key in the organization")
 	a.tm.Type("org-flow")
@@ -129,7 +129,7 @@ func TestFlowOrganizationKeyFromTheFirstScreen(t *testing.T) {
 	a.keys("esc", "y")
 	a.waitFor("org-flow", "4 keys")
 	a.keys("1")
-	a.waitFor("[1 pods]", "Acme Support")
+	a.waitFor("[1:pods]", "Acme Support")
 	a.quit()
 }
 
@@ -149,7 +149,7 @@ func TestFlowInboxDeleteThenPodDelete(t *testing.T) {
 	}
 
 	a.keys("enter") // the next key also dismisses the error line
-	a.waitFor("[1 keys]")
+	a.waitFor("[1:keys]")
 	a.keys("2")
 	a.waitFor(uitest.SupportInbox)
 	a.keys("d")
@@ -188,7 +188,7 @@ func TestFlowCreateInbox(t *testing.T) {
 	a := startApp(t, api)
 	a.waitFor("2 pods")
 	a.keys("j", "enter")
-	a.waitFor("[1 keys]")
+	a.waitFor("[1:keys]")
 	a.keys("2")
 	a.waitFor("no inboxes yet in this pod: n creates one")
 	a.keys("n")

@@ -665,6 +665,8 @@ func (m Model[T]) footer() string {
 		s += " · " + strconv.Itoa(m.unreadable) + " " + m.cfg.Noun + " could not be read"
 	}
 	switch {
+	case m.loading && m.everything:
+		s += " · " + m.spin.View() + " loading every page for the sort or filter (" + strconv.Itoa(len(m.items)) + " so far)"
 	case m.loading:
 		s += " · " + m.spin.View() + " loading"
 	case m.failed != nil:

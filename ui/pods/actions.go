@@ -148,7 +148,7 @@ func (m *Model) onInboxCount(msg inboxCountMsg) {
 	case msg.more:
 		v = "more than " + strconv.Itoa(msg.n) + ": delete them first (the server refuses)"
 	default:
-		v = plural(msg.n, "inbox") + ": delete them first (the server refuses)"
+		v = strconv.Itoa(msg.n) + " inboxes: delete them first (the server refuses)"
 		if msg.n == 1 {
 			v = "1 inbox: delete it first (the server refuses)"
 		}

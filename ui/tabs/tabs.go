@@ -234,7 +234,7 @@ func (m *Model) labels() []string {
 	for i, t := range m.tabs {
 		l := t.Name
 		if i < len(m.KeyMap.Jump) {
-			l = m.KeyMap.Jump[i].Help().Key + " " + l
+			l = m.KeyMap.Jump[i].Help().Key + ":" + l // "1:pods", not "1 pods"
 		}
 		if i == m.active {
 			out[i] = "[" + l + "]"
