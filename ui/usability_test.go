@@ -294,7 +294,7 @@ func TestPodsSortByNameAndUpdated(t *testing.T) {
 	}
 	press(m, "s") // updated
 	for i := 1; i < p.List().Shown(); i++ {
-		if p.List().Item(i-1).UpdatedAt.Before(p.List().Item(i).UpdatedAt) {
+		if p.List().Item(i - 1).UpdatedAt.Before(p.List().Item(i).UpdatedAt) {
 			t.Fatal("sorted by update, an older one comes first")
 		}
 	}
