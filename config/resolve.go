@@ -40,6 +40,7 @@ type Settings struct {
 	ClipboardClear    time.Duration // 0 = never clear
 	ReadOnly          bool
 	AllowInsecureHTTP bool
+	UTC               bool // the dashboard shows times in UTC, not local time
 	AuditConcurrency  int
 	ConfigFile        string   // the file that was read, "" if none
 	Warnings          []string // for main to show; never printed here
@@ -200,6 +201,7 @@ func merge(top, p profileConf) profileConf {
 	pick(&out.auditConcurrency, p.auditConcurrency)
 	pick(&out.readOnly, p.readOnly)
 	pick(&out.allowInsecureHTTP, p.allowInsecureHTTP)
+	pick(&out.utc, p.utc)
 	return out
 }
 
@@ -225,6 +227,7 @@ func (c profileConf) applyTo(s *Settings) {
 	}
 	s.ReadOnly = c.readOnly.val
 	s.AllowInsecureHTTP = c.allowInsecureHTTP.val
+	s.UTC = c.utc.val
 }
 
 func (r Resolver) applyFlags(s *Settings) {
@@ -233,5 +236,8 @@ func (r Resolver) applyFlags(s *Settings) {
 	}
 	if r.Flags.IsSet(flagAllowInsecure) {
 		s.AllowInsecureHTTP = r.Flags.AllowInsecureHTTP
+	}
+	if r.Flags.IsSet(flagUTC) {
+		s.UTC = r.Flags.UTC
 	}
 }
