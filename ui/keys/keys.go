@@ -71,14 +71,6 @@ const (
 
 var quickNames = [...]string{"all", "never used", "stale", "unrestricted"}
 
-// Legend explains the permissions column, for the ? page and the key
-// detail.
-var Legend = []string{
-	"permissions: “unrestricted” = the server sent no permission list: the key may do everything within its scope, including what the API adds later.",
-	"“36 of 36” = restricted, with every permission this version of amkeys knows ticked: what the API adds later stays off.",
-	"“+1” = also granted: a permission this version of amkeys does not know (or no longer lists); the key detail names it.",
-}
-
 // Model is the keys screen.
 type Model struct {
 	c      *common.Common
@@ -181,7 +173,7 @@ func (m *Model) CapturesInput() bool { return m.list.Filtering() || m.dialog != 
 func (m *Model) TakesBack() bool { return m.dialog == nil && m.list.HasQuery() }
 
 // HelpNotes explain the permissions column on the ? page.
-func (m *Model) HelpNotes() []string { return Legend }
+func (m *Model) HelpNotes() []string { return keydetail.Legend }
 
 // Status summarises the screen.
 func (m *Model) Status() string {
