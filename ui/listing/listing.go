@@ -615,14 +615,10 @@ func (m Model[T]) View(cell func(it *T, col int) string, paint func(it *T, col i
 		func(r, c int) styles.Paint { return paint(&m.items[m.view[r]], c) },
 	)
 	if hint := m.emptyHint(); hint != "" {
-		if i := strings.IndexByte(body, '\n'); i >= 0 { // under the header
-			rest := body[i+1:]
-			if j := strings.IndexByte(rest, '\n'); j >= 0 {
-				rest = rest[j:]
-			} else {
-				rest = ""
-			}
-			body = body[:i+1] + m.c.Styles.MutedPaint.Apply(sanitize.Truncate("  "+hint, m.Table.Width())) + rest
+		lines := strings.Split(body, "\n")
+		if at := m.Table.HeadLines(); at < len(lines) { // the first row's line
+			lines[at] = m.c.Styles.MutedPaint.Apply(sanitize.Truncate("  "+hint, m.Table.Width()))
+			body = strings.Join(lines, "\n")
 		}
 	}
 	return body + "\n" + m.footer()

@@ -71,6 +71,9 @@ type Model struct {
 	slack    int          // width past every column's cap, drawn as padding
 	header   styles.Paint // only paints: the model is copied by value
 	selected styles.Paint
+	// rule draws a line under the header: without colour (NO_COLOR) the
+	// terminal shows no bold either, and the header would read as a row.
+	rule bool
 	n        int
 	cursor   int
 	offset   int
@@ -81,14 +84,15 @@ type Model struct {
 
 // New makes a table with the given columns.
 func New(cols []Column, st styles.Styles) Model {
-	m := Model{KeyMap: DefaultKeyMap(), cols: cols, header: st.HeaderRow, selected: st.SelectedRow, focused: true}
+	m := Model{KeyMap: DefaultKeyMap(), cols: cols, header: st.HeaderRow, selected: st.SelectedRow, focused: true, rule: st.NoColor}
 	m.layout()
 	return m
 }
 
-// SetSize sets the outer size: one header line plus height-1 body rows.
+// SetSize sets the outer size: the header (one line, two with the rule)
+// and the body rows.
 func (m *Model) SetSize(width, height int) {
-	m.width, m.height = max(width, 0), max(height-1, 0)
+	m.width, m.height = max(width, 0), max(height-m.headLines(), 0)
 	m.layout()
 	m.clamp()
 }
@@ -176,11 +180,21 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	return m, nil
 }
 
+// HeadLines is the header's height (1, or 2 with the rule).
+func (m Model) HeadLines() int { return m.headLines() }
+
+func (m Model) headLines() int {
+	if m.rule {
+		return 2
+	}
+	return 1
+}
+
 // ClickRow returns the row under a click y lines below the table's top
-// (the header is line 0), or -1.
+// (the header is line 0, and its rule line 1), or -1.
 func (m Model) ClickRow(y int) int {
-	r := m.offset + y - 1
-	if y < 1 || r >= m.n || r >= m.offset+m.height {
+	r := m.offset + y - m.headLines()
+	if y < m.headLines() || r >= m.n || r >= m.offset+m.height {
 		return -1
 	}
 	return r
@@ -354,6 +368,9 @@ func (m Model) View(cell CellFunc, paint PaintFunc) string {
 		b.WriteString(m.header.Apply(sanitize.Cell(c.Title, m.widths[i])))
 	}
 	b.WriteString(strings.Repeat(" ", m.slack))
+	if m.rule {
+		b.WriteString("\n" + strings.Repeat("─", m.width))
+	}
 	end := min(m.offset+m.height, m.n)
 	for r := m.offset; r < end; r++ {
 		b.WriteByte('\n')

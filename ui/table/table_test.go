@@ -9,8 +9,10 @@ import (
 	"github.com/amkeys/amkeys/ui/styles"
 )
 
+// newTable is a colour table: the header is one line (without colour it
+// has a rule under it, see TestNoColorHeaderHasARule).
 func newTable(rows int) Model {
-	m := New([]Column{{Title: "name", Flex: 1, Min: 4}, {Title: "id", Width: 6, Min: 3}}, styles.New(true))
+	m := New([]Column{{Title: "name", Flex: 1, Min: 4}, {Title: "id", Width: 6, Min: 3}}, styles.New(false))
 	m.SetSize(40, 11) // a header and 10 rows
 	m.SetRows(rows)
 	return m
@@ -123,5 +125,21 @@ func TestLayoutSharesByKeepAndCaps(t *testing.T) {
 	}
 	if line := strings.Split(m.View(func(int, int) string { return "x" }, nil), "\n")[0]; strings.Contains(line, "created") {
 		t.Fatalf("a hidden column is drawn: %q", line)
+	}
+}
+
+// Issue 11, item 23: without colour the header is set apart by a rule,
+// and clicks still land on the row under the pointer.
+func TestNoColorHeaderHasARule(t *testing.T) {
+	m := New([]Column{{Title: "name", Flex: 1}}, styles.New(true))
+	m.SetSize(20, 6)
+	m.SetRows(10)
+	lines := strings.Split(m.View(func(r, c int) string { return "row" + string(rune('0'+r)) }, nil), "\n")
+	if len(lines) != 6 || lines[1] != strings.Repeat("─", 20) || !strings.Contains(lines[2], "row0") {
+		t.Fatalf("no rule under the header: %q", lines)
+	}
+	m, _ = m.Update(tea.MouseMsg{Button: tea.MouseButtonLeft, Action: tea.MouseActionPress, Y: 3})
+	if m.Cursor() != 1 {
+		t.Fatalf("a click on row1's line selected row %d", m.Cursor())
 	}
 }
