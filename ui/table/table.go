@@ -73,13 +73,13 @@ type Model struct {
 	selected styles.Paint
 	// rule draws a line under the header: without colour (NO_COLOR) the
 	// terminal shows no bold either, and the header would read as a row.
-	rule bool
-	n        int
-	cursor   int
-	offset   int
-	width    int
-	height   int // body rows (header excluded)
-	focused  bool
+	rule    bool
+	n       int
+	cursor  int
+	offset  int
+	width   int
+	height  int // body rows (header excluded)
+	focused bool
 }
 
 // New makes a table with the given columns.
