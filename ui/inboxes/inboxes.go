@@ -42,7 +42,7 @@ func DefaultKeyMap() KeyMap {
 var columns = []table.Column{
 	{Title: "email", Flex: 3, Min: 16, Want: 28, Max: 60, Keep: 9},
 	{Title: "display name", Flex: 2, Min: 10, Want: 16, Max: 40, Keep: 5},
-	{Title: "client id", Flex: 1, Min: 8, Want: 12, Max: 32, Keep: 3},
+	{Title: "client id", Width: 16, Min: 8, Keep: 3},
 	{Title: "created", Width: 16, Keep: 4},
 }
 

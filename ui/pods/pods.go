@@ -71,9 +71,10 @@ func lessFor(s Sort) func(a, b *client.Pod) bool {
 var columns = []table.Column{
 	{Title: "name", Flex: 3, Min: 12, Want: 24, Max: 48, Keep: 5},
 	{Title: "pod id", Width: 36, Min: 13, Keep: 2}, // a UUID: whole when there is room
-	{Title: "client id", Flex: 2, Min: 8, Want: 12, Max: 32, Keep: 1},
-	{Title: "created", Width: 16, Min: 10, Keep: 3},
-	{Title: "updated", Width: 16, Min: 10, Keep: 2},
+	{Title: "client id", Width: 16, Min: 8, Keep: 1},
+	// Dates are whole or not shown: "2026-11-26 20:…" helps nobody.
+	{Title: "created", Width: 16, Keep: 4},
+	{Title: "updated", Width: 16, Keep: 3},
 }
 
 // auditColumns join once an audit has counted each pod's keys.
