@@ -62,6 +62,7 @@ func startUI(ctx context.Context, s config.Settings, demo bool, stderr io.Writer
 			OwnKeyPrefix:     api.KeyPrefix(),
 			KeySource:        s.KeySource,
 			AuditConcurrency: s.AuditConcurrency,
+			UTC:              s.UTC,
 		},
 		Styles:    styles.New(noColor),
 		Now:       time.Now,

@@ -28,7 +28,7 @@ var environmentURLs = map[string]string{
 func parseBaseURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
-		return nil, errors.New("not a valid URL (expected something like https://api.agentmail.to)")
+		return nil, errors.New("cannot be read (expected something like https://api.agentmail.to)")
 	}
 	switch {
 	case u.Scheme != "http" && u.Scheme != "https":

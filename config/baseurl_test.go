@@ -23,8 +23,8 @@ func TestParseBaseURL(t *testing.T) {
 		{in: "https://a.invalid/?", err: "must not contain a query"},
 		{in: "https://a.invalid/#frag", err: "must not contain a query"},
 		{in: "https://a.invalid/#", err: "must not contain a query"},
-		{in: "https://a invalid", err: "not a valid URL"},
-		{in: "https://a.invalid:port", err: "not a valid URL"},
+		{in: "https://a invalid", err: "cannot be read (expected something like"},
+		{in: "https://a.invalid:port", err: "cannot be read (expected something like"},
 	}
 	for _, tt := range tests {
 		u, err := parseBaseURL(tt.in)

@@ -9,14 +9,14 @@
 // Highest first:
 //
 //   - Flags: --api-key, --base-url, --environment (us or eu), --profile,
-//     --config FILE, --read-only, --allow-insecure-http. Only flags given on
+//     --config FILE, --read-only, --allow-insecure-http, --utc. Only flags given on
 //     the command line count; a flag left out never overrides the file.
 //   - Environment: AGENTMAIL_API_KEY, AGENTMAIL_BASE_URL, AMKEYS_PROFILE,
 //     AMKEYS_CONFIG. An empty variable counts as unset.
 //   - The config file, described below.
 //   - Defaults: base URL https://api.agentmail.to, page_size 50,
 //     stale_days 90, clipboard_clear_seconds 30, audit_concurrency 8,
-//     expiry_warn_days 14, read_only false, allow_insecure_http false.
+//     expiry_warn_days 14, read_only false, allow_insecure_http false, utc false.
 //
 // # The config file
 //
@@ -84,6 +84,8 @@
 //     clipboard, 0 to 3600; 0 never clears it (default 30).
 //   - read_only: true turns off creating and deleting pods and keys
 //     (default false).
+//   - utc: true shows the dashboard's times in UTC instead of the local
+//     time zone (default false); the headless reports are always UTC.
 //   - allow_insecure_http: true allows an http:// base URL on a host other
 //     than this machine; the key then travels in clear text (default false).
 //   - audit_concurrency: requests an audit runs at once, 1 to 64

@@ -34,6 +34,7 @@ type profileConf struct {
 	expiryWarnDays        setting[int]
 	readOnly              setting[bool]
 	allowInsecureHTTP     setting[bool]
+	utc                   setting[bool]
 }
 
 // Limits for the numeric fields, documented in doc.go.
@@ -63,13 +64,14 @@ var profileFields = map[string]fieldSetter{
 	"expiry_warn_days":        intField("expiry_warn_days", func(c *profileConf) *setting[int] { return &c.expiryWarnDays }, minExpiryWarnDays, maxExpiryWarnDays),
 	"read_only":               boolField("read_only", func(c *profileConf) *setting[bool] { return &c.readOnly }),
 	"allow_insecure_http":     boolField("allow_insecure_http", func(c *profileConf) *setting[bool] { return &c.allowInsecureHTTP }),
+	"utc":                     boolField("utc", func(c *profileConf) *setting[bool] { return &c.utc }),
 }
 
 // profileFieldNames lists profileFields in a stable order for suggestions.
 var profileFieldNames = []string{
 	"environment", "base_url", "api_key_env", "api_key_command", "api_key",
 	"page_size", "stale_days", "clipboard_clear_seconds", "audit_concurrency",
-	"expiry_warn_days", "read_only", "allow_insecure_http",
+	"expiry_warn_days", "read_only", "allow_insecure_http", "utc",
 }
 
 func wrongType(name, want string, v value) string {

@@ -14,6 +14,7 @@ type Flags struct {
 	ConfigFile        string
 	ReadOnly          bool
 	AllowInsecureHTTP bool
+	UTC               bool
 
 	fs *flag.FlagSet
 }
@@ -27,6 +28,7 @@ const (
 	flagConfig        = "config"
 	flagReadOnly      = "read-only"
 	flagAllowInsecure = "allow-insecure-http"
+	flagUTC           = "utc"
 )
 
 // RegisterFlags adds amkeys' settings flags to fs.
@@ -40,6 +42,7 @@ func RegisterFlags(fs *flag.FlagSet) *Flags {
 	fs.StringVar(&f.ConfigFile, flagConfig, "", "config file (env AMKEYS_CONFIG; default <user config dir>/amkeys/config.toml)")
 	fs.BoolVar(&f.ReadOnly, flagReadOnly, false, "never create or delete anything")
 	fs.BoolVar(&f.AllowInsecureHTTP, flagAllowInsecure, false, "allow an http:// base URL on a non-loopback host (sends the key in clear text)")
+	fs.BoolVar(&f.UTC, flagUTC, false, "show times in UTC instead of the local time zone (reports are always UTC)")
 	return f
 }
 

@@ -44,6 +44,7 @@ type Settings struct {
 	ClipboardClear    time.Duration // 0 = never clear
 	ReadOnly          bool
 	AllowInsecureHTTP bool
+	UTC               bool // the dashboard shows times in UTC, not local time
 	AuditConcurrency  int
 	ExpiryWarnDays    int      // the audit: a public key expiring within it is "expiring"
 	ConfigFile        string   // the file that was read, "" if none
@@ -207,6 +208,7 @@ func merge(top, p profileConf) profileConf {
 	pick(&out.expiryWarnDays, p.expiryWarnDays)
 	pick(&out.readOnly, p.readOnly)
 	pick(&out.allowInsecureHTTP, p.allowInsecureHTTP)
+	pick(&out.utc, p.utc)
 	return out
 }
 
@@ -236,6 +238,7 @@ func (c profileConf) applyTo(s *Settings) {
 	s.ReadOnly = c.readOnly.val
 	s.AllowInsecureHTTP = c.allowInsecureHTTP.val
 	s.KeyEnv = c.apiKeyEnv.val
+	s.UTC = c.utc.val
 }
 
 func (r Resolver) applyFlags(s *Settings) {
@@ -244,5 +247,8 @@ func (r Resolver) applyFlags(s *Settings) {
 	}
 	if r.Flags.IsSet(flagAllowInsecure) {
 		s.AllowInsecureHTTP = r.Flags.AllowInsecureHTTP
+	}
+	if r.Flags.IsSet(flagUTC) {
+		s.UTC = r.Flags.UTC
 	}
 }

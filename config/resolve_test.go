@@ -281,6 +281,38 @@ var resolveCases = []resolveCase{
 		want: func(t *testing.T, s Settings, dir string) { defaultsAre(t, s, 100, 90, 0, 2, true, false) },
 	},
 	{
+		name: "utc = true in a profile; --utc=false beats it",
+		file: "[profiles.ops]\nutc = true\n",
+		args: []string{"--profile", "ops"},
+		env:  map[string]string{EnvAPIKey: keyA},
+		want: func(t *testing.T, s Settings, dir string) {
+			if !s.UTC {
+				t.Error("utc = true did not set UTC")
+			}
+		},
+	},
+	{
+		name: "--utc=false beats utc = true",
+		file: "[profiles.ops]\nutc = true\n",
+		args: []string{"--profile", "ops", "--utc=false"},
+		env:  map[string]string{EnvAPIKey: keyA},
+		want: func(t *testing.T, s Settings, dir string) {
+			if s.UTC {
+				t.Error("--utc=false did not win over the profile")
+			}
+		},
+	},
+	{
+		name: "--utc with no file",
+		args: []string{"--utc"},
+		env:  map[string]string{EnvAPIKey: keyA},
+		want: func(t *testing.T, s Settings, dir string) {
+			if !s.UTC {
+				t.Error("--utc did not set UTC")
+			}
+		},
+	},
+	{
 		name: "--read-only=false beats read_only = true",
 		file: twoProfiles,
 		args: []string{"--read-only=false"},

@@ -131,6 +131,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.resize()
 		return m, nil
 	case tea.KeyMsg:
+		if isBurst(msg) && !m.top().CapturesInput() {
+			return m.updateBurst(msg)
+		}
 		return m.updateKey(msg)
 	case tea.MouseMsg:
 		msg.Y-- // relative to the screen, below the breadcrumb
@@ -196,6 +199,8 @@ func (m *Model) updateKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		case key.Matches(msg, m.keys.Help):
 			m.showHelp = true
 			return m, nil
+		case key.Matches(msg, m.keys.Back) && takesBack(top):
+			return m.forwardTop(msg) // esc clears the screen's filter first
 		case key.Matches(msg, m.keys.Back) && len(m.stack) > 1:
 			if g, ok := top.(common.QuitGuard); ok && g.GuardQuit() {
 				return m.forwardTop(msg)
@@ -205,6 +210,37 @@ func (m *Model) updateKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 	}
 	return m.forwardTop(msg)
+}
+
+// isBurst spots several typed characters in one message: a fast typist
+// over SSH, or a paste-like write without bracketed paste, delivers "jjj"
+// as one key message.
+func isBurst(k tea.KeyMsg) bool { return k.Type == tea.KeyRunes && len(k.Runes) > 1 && !k.Paste }
+
+// updateBurst handles a burst as its keys one by one, outside text fields:
+// "jjj" moves three rows. Once a key opens a text field (/ starts the
+// filter), the rest of the burst is typed into it.
+func (m *Model) updateBurst(k tea.KeyMsg) (tea.Model, tea.Cmd) {
+	var cmds []tea.Cmd
+	for i, r := range k.Runes {
+		if m.top().CapturesInput() {
+			rest := k
+			rest.Runes = k.Runes[i:]
+			_, cmd := m.updateKey(rest)
+			return m, tea.Batch(append(cmds, cmd)...)
+		}
+		one := k
+		one.Runes = []rune{r}
+		_, cmd := m.updateKey(one)
+		cmds = append(cmds, cmd)
+	}
+	return m, tea.Batch(cmds...)
+}
+
+// takesBack reports whether esc belongs to the screen (a filter to clear).
+func takesBack(s common.Screen) bool {
+	b, ok := s.(common.BackTaker)
+	return ok && b.TakesBack()
 }
 
 func (m *Model) quit() tea.Cmd {
@@ -361,7 +397,7 @@ func (m *Model) messageLines(w int) []string {
 	switch {
 	case m.err != nil:
 		// The fix is what the user acts on: it gets its lines first.
-		what, fix := describeError(m.err)
+		what, fix := describeError(m.err, m.c.Settings.BaseURL)
 		var fixLines []string
 		if fix != "" {
 			fixLines = sanitize.Lines("fix: "+fix, w, maxErrorLines-1)
@@ -379,12 +415,25 @@ func (m *Model) messageLines(w int) []string {
 
 // describeError says what failed with the server's message, and returns
 // the server's fix apart.
-func describeError(e *common.ErrorMsg) (what, fix string) {
+func describeError(e *common.ErrorMsg, baseURL string) (what, fix string) {
 	var apiErr *client.Error
 	if errors.As(e.Err, &apiErr) {
 		return e.Context + ": " + apiErr.Error(), apiErr.Fix
 	}
-	return e.Context + ": " + e.Err.Error(), ""
+	return e.Context + ": " + e.Err.Error(), networkFix(e.Err, baseURL)
+}
+
+// networkFix is the fix line of an error that never got an answer from
+// the server: where to look, as the server's own fix does for its errors.
+func networkFix(err error, baseURL string) string {
+	var te *client.TransportError
+	switch {
+	case errors.As(err, &te):
+		return "check the base URL (" + baseURL + "), this machine's network and any proxy (HTTPS_PROXY); r retries a list"
+	case errors.Is(err, context.DeadlineExceeded):
+		return "the server did not answer in time: check the base URL (" + baseURL + ") and the network; r retries a list"
+	}
+	return ""
 }
 
 func (m *Model) statusLine(w int) string {
@@ -421,11 +470,58 @@ func (m *Model) globalBindings() []key.Binding {
 	}
 	back := m.keys.Back
 	back.SetEnabled(len(m.stack) > 1)
+	if takesBack(m.top()) {
+		back.SetEnabled(true)
+		back.SetHelp(back.Help().Key, "clear filter")
+	}
 	return []key.Binding{back, m.keys.Help, m.keys.Quit}
 }
 
 func (m *Model) fullHelp() string {
 	groups := append(m.top().FullHelp(), m.globalBindings())
-	return m.c.Styles.Title.Render("Keys on this screen") + "\n\n" + m.help.FullHelpView(groups) +
-		"\n\n" + m.c.Styles.Muted.Render("press any key to close")
+	var notes strings.Builder
+	if n, ok := m.Top().(common.HelpNoter); ok {
+		for _, note := range n.HelpNotes() {
+			for _, l := range sanitize.Lines(note, m.c.Width, 3) {
+				notes.WriteString("\n" + l)
+			}
+		}
+	}
+	if notes.Len() > 0 {
+		notes.WriteString("\n")
+	}
+	return m.c.Styles.Title.Render("Keys on this screen") + "\n\n" + m.helpColumns(groups) +
+		"\n" + notes.String() + "\n" + m.c.Styles.Muted.Render("press any key to close")
+}
+
+// helpColumns lays the groups of bindings side by side, starting a new
+// row of groups where the next would not fit the window.
+func (m *Model) helpColumns(groups [][]key.Binding) string {
+	h := m.help
+	h.Width = 0 // measured here instead
+	var rows []string
+	var row [][]key.Binding
+	for _, g := range groups {
+		if len(row) > 0 && ansi.StringWidth(firstLine(h.FullHelpView(append(row, g)))) > m.c.Width {
+			rows = append(rows, h.FullHelpView(row))
+			row = nil
+		}
+		row = append(row, g)
+	}
+	if len(row) > 0 {
+		rows = append(rows, h.FullHelpView(row))
+	}
+	return strings.Join(rows, "\n\n")
+}
+
+// firstLine is the widest measure of a help block: every line of it is
+// padded to the same width.
+func firstLine(s string) string {
+	widest := ""
+	for _, l := range strings.Split(s, "\n") {
+		if ansi.StringWidth(l) > ansi.StringWidth(widest) {
+			widest = l
+		}
+	}
+	return widest
 }

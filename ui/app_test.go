@@ -262,8 +262,9 @@ func TestClickSelectsARow(t *testing.T) {
 	m, _ := newDemoApp(t, "demo")
 	p := m.Top().(*pods.Model)
 	// Line 0 breadcrumb, 1 the tab bar, 2 the screen's header, 3 the table
-	// header, 4 the first row: a click on line 6 selects the third pod.
-	uitest.Settle(m, tea.MouseMsg{X: 10, Y: 6, Button: tea.MouseButtonLeft, Action: tea.MouseActionPress})
+	// header, 4 its rule (no colour), 5 the first row: a click on line 7
+	// selects the third pod.
+	uitest.Settle(m, tea.MouseMsg{X: 10, Y: 7, Button: tea.MouseButtonLeft, Action: tea.MouseActionPress})
 	if got := p.List().Table.Cursor(); got != 2 {
 		t.Fatalf("cursor %d after clicking the third row", got)
 	}

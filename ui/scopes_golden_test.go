@@ -39,7 +39,7 @@ func TestScopeScreensGolden(t *testing.T) {
 		{"home-org-keys", func(m *Model) { press(m, "2") }, "org-provisioner"},
 		{"home-agentid", func(m *Model) { press(m, "3") }, "AgentID credentials are not available here"},
 		{"pod-inboxes", func(m *Model) { press(m, "enter", "2") }, "support@acme.example"},
-		{"pod-inboxes-empty", func(m *Model) { press(m, "j", "enter", "2") }, "press n to create one"},
+		{"pod-inboxes-empty", func(m *Model) { press(m, "j", "enter", "2") }, "n creates one"},
 		{"inbox-keys", func(m *Model) { press(m, "enter", "2", "enter") }, "support-archiver"},
 		{"inbox-key-detail", func(m *Model) { press(m, "enter", "2", "enter", "enter") }, "support@acme.example"},
 		{"inbox-delete-dialog", func(m *Model) { press(m, "enter", "2", "d") }, "Type the inbox's address"},

@@ -12,6 +12,7 @@ import (
 
 	"github.com/amkeys/amkeys/client"
 	"github.com/amkeys/amkeys/ui/clip"
+	"github.com/amkeys/amkeys/ui/format"
 	"github.com/amkeys/amkeys/ui/styles"
 )
 
@@ -47,6 +48,8 @@ type Settings struct {
 	KeySource string
 	// AuditConcurrency is the audit's requests in flight (0 = its default).
 	AuditConcurrency int
+	// UTC shows times in UTC instead of the local time zone (--utc).
+	UTC bool
 }
 
 // Common is passed to every screen by pointer; the root updates Width and
@@ -63,6 +66,15 @@ type Common struct {
 	Height    int
 
 	lastRequestID int
+}
+
+// Times formats times for the screens: in the local zone, or in UTC when
+// the user asked for it.
+func (c *Common) Times() format.Zone {
+	if c.Settings.UTC {
+		return format.Zone{Loc: time.UTC}
+	}
+	return format.Zone{Loc: time.Local}
 }
 
 // NextRequestID numbers loads across all screens, so that a result can be
@@ -141,3 +153,35 @@ func Fail(context string, err error) tea.Cmd {
 
 // Notify returns a command showing a notice.
 func Notify(text string) tea.Cmd { return func() tea.Msg { return NoticeMsg{Text: text} } }
+
+// BackTaker is implemented by screens that use esc themselves before it
+// means back: an applied filter is cleared first.
+type BackTaker interface {
+	// TakesBack reports whether esc now belongs to the screen.
+	TakesBack() bool
+}
+
+// HelpNoter is implemented by screens whose ? page explains more than
+// keys (what the permissions column means).
+type HelpNoter interface {
+	HelpNotes() []string
+}
+
+// ReadOnlyNotice is what n and d say in read-only mode.
+const ReadOnlyNotice = "read-only: creating and deleting are off"
+
+// ReadOnly returns a command saying that n and d are off.
+func ReadOnly() tea.Msg { return NoticeMsg{Text: ReadOnlyNotice} }
+
+// PodCount is what an audit found in one pod.
+type PodCount struct {
+	Keys, Stale int
+}
+
+// AuditCountsMsg is sent when an audit of the organization finished: the
+// keys and stale keys of each pod it read, by pod id. The pods screen
+// shows them, and the pod delete dialog says how many keys go.
+type AuditCountsMsg struct {
+	Pods map[string]PodCount
+	At   time.Time
+}

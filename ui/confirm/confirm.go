@@ -45,6 +45,10 @@ type Options struct {
 	// Also are other texts that confirm as well as Type (a credential's
 	// name or its fingerprint's start); TypeWhat should name them.
 	Also []string
+	// Alt is also accepted instead of Type (a key's prefix, for a name
+	// that is hard to type exactly or shared by two keys); AltWhat names
+	// it ("its prefix").
+	Alt, AltWhat string
 }
 
 // Typeable reports whether s can be asked for as Type: not blank, at most
@@ -106,10 +110,23 @@ func New(st styles.Styles, o Options) *Model {
 	return m
 }
 
+// SetField changes the value of the field with this label (a count that
+// arrived after the dialog opened), or adds the field.
+func (m *Model) SetField(label, value string) {
+	for i := range m.opts.Fields {
+		if m.opts.Fields[i].Label == label {
+			m.opts.Fields[i].Value = value
+			return
+		}
+	}
+	m.opts.Fields = append(m.opts.Fields, Field{Label: label, Value: value})
+}
+
 // Typing reports whether the dialog asks for a typed name.
 func (m *Model) Typing() bool { return m.opts.Type != "" }
 
-// Matches reports whether the typed text is the required one.
+// Matches reports whether the typed text is the required one (or the
+// alternative).
 func (m *Model) Matches() bool {
 	if !m.Typing() {
 		return false
@@ -118,7 +135,7 @@ func (m *Model) Matches() bool {
 	if typed == strings.TrimSpace(m.opts.Type) {
 		return true
 	}
-	for _, a := range m.opts.Also {
+	for _, a := range append([]string{m.opts.Alt}, m.opts.Also...) {
 		if a = strings.TrimSpace(a); a != "" && typed == a {
 			return true
 		}
@@ -169,61 +186,143 @@ func (m *Model) choose() Outcome {
 	return Canceled
 }
 
-// View draws the dialog box, at most width columns wide.
-func (m *Model) View(width int) string {
+// View draws the dialog box, at most width columns wide, as tall as it
+// needs.
+func (m *Model) View(width int) string { return m.ViewIn(width, 0) }
+
+// Fit draws the dialog within a w×h area and centres it there.
+func (m *Model) Fit(w, h int) string { return Place(w, h, m.ViewIn(w, h)) }
+
+// part is one line of the dialog with its rank: when the window is too
+// short, lines of higher rank go first, so that the title, the typed
+// confirmation and the buttons always show.
+type part struct {
+	text string
+	rank int
+	cont bool // continues the part before it (a wrapped note or value)
+}
+
+// The ranks, lowest kept longest.
+const (
+	rankEssential = iota // title, input, buttons
+	rankTyping           // what to type, and the first field (the name)
+	rankNote             // the first line of each note (what happens)
+	rankStatus           // "matches", "does not match yet"
+	rankField            // the first line of the other fields
+	rankMore             // the rest of fields and notes
+	rankBlank            // spacing
+)
+
+// ViewIn draws the dialog within width columns and height lines (0: any
+// height), dropping spacing, then the rest of long notes and fields, when
+// it does not fit.
+func (m *Model) ViewIn(width, height int) string {
 	st := m.styles
 	inner := min(max(width-4, 20), 72)
-	var b strings.Builder
-	b.WriteString(st.Title.Render(sanitize.Truncate(m.opts.Title, inner)) + "\n")
+	var parts []part
+	add := func(text string, rank int) { parts = append(parts, part{text: text, rank: rank}) }
+	cont := func(text string, rank int) { parts = append(parts, part{text: text, rank: rank, cont: true}) }
+	blank := func() { add("", rankBlank) }
+	add(st.Title.Render(sanitize.Truncate(m.opts.Title, inner)), rankEssential)
 	if len(m.opts.Fields) > 0 {
-		b.WriteByte('\n')
+		blank()
 	}
-	for _, f := range m.opts.Fields {
+	for fi, f := range m.opts.Fields {
 		label := padRight(f.Label, 13)
-		lines := sanitize.Lines(f.Value, max(inner-13, 1), 6)
+		lines := sanitize.Lines(f.Value, max(inner-15, 1), 6) // room for a "…" when cut
 		if len(lines) == 0 {
 			lines = []string{""}
 		}
-		for i, l := range lines {
-			if i > 0 {
-				label = strings.Repeat(" ", 13)
-			}
-			b.WriteString(st.Label.Render(label) + l + "\n")
+		rank := rankField
+		if fi == 0 {
+			rank = rankTyping
+		}
+		add(st.Label.Render(label)+lines[0], rank)
+		for _, l := range lines[1:] {
+			cont(st.Label.Render(strings.Repeat(" ", 13))+l, rankMore)
 		}
 	}
 	for _, n := range m.opts.Notes {
-		b.WriteByte('\n')
-		for _, l := range sanitize.Lines(n, inner, 6) {
-			b.WriteString(st.Warning.Render(l) + "\n")
+		blank()
+		lines := sanitize.Lines(n, inner-2, 6) // room for a "…" when cut
+		for i, l := range lines {
+			if i == 0 {
+				add(st.Warning.Render(l), rankNote)
+			} else {
+				cont(st.Warning.Render(l), rankMore)
+			}
 		}
 	}
 	if m.Typing() {
-		b.WriteString(m.typeView(inner))
+		m.typeParts(inner, add, blank)
 	}
-	b.WriteString("\n" + m.buttons())
-	return st.Dialog.Render(b.String())
+	blank()
+	add(m.buttons(), rankEssential)
+	if budget := height - 2; height > 0 && len(parts) > budget { // 2: the border
+		parts = fit(parts, max(budget, 3))
+	}
+	lines := make([]string, len(parts))
+	for i, p := range parts {
+		lines[i] = p.text
+	}
+	return st.Dialog.Render(strings.Join(lines, "\n"))
 }
 
-func (m *Model) typeView(inner int) string {
+// fit keeps the n lines of lowest rank (earliest first among equals), in
+// their order.
+func fit(parts []part, n int) []part {
+	keep := make([]bool, len(parts))
+	left := n
+	for rank := rankEssential; rank <= rankBlank && left > 0; rank++ {
+		for i, p := range parts {
+			if p.rank == rank && left > 0 {
+				keep[i] = true
+				left--
+			}
+		}
+	}
+	out := parts[:0:0]
+	for i, p := range parts {
+		if !keep[i] {
+			continue
+		}
+		if i+1 < len(parts) && parts[i+1].cont && !keep[i+1] {
+			p.text += " …" // the rest of this note or value did not fit
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+func (m *Model) typeParts(inner int, add func(string, int), blank func()) {
 	st := m.styles
 	what := m.opts.TypeWhat
 	if what == "" {
 		what = "the name"
 	}
-	var b strings.Builder
-	b.WriteString("\n" + sanitize.Truncate("Type "+what+" to confirm:", inner) + "\n")
-	b.WriteString(st.Accent.Render(sanitize.Truncate(m.opts.Type, inner)) + "\n")
+	blank()
+	if m.opts.Alt != "" {
+		alt := m.opts.AltWhat
+		if alt == "" {
+			alt = "the alternative"
+		}
+		add(sanitize.Truncate("Type "+what+" or "+alt+" to confirm:", inner), rankTyping)
+		add(st.Accent.Render(sanitize.Truncate(m.opts.Type, inner)), rankTyping)
+		add(sanitize.Truncate("or "+m.opts.Alt, inner), rankTyping)
+	} else {
+		add(sanitize.Truncate("Type "+what+" to confirm:", inner), rankTyping)
+		add(st.Accent.Render(sanitize.Truncate(m.opts.Type, inner)), rankTyping)
+	}
 	m.input.Width = max(inner-3, 1)
-	b.WriteString(m.input.View() + "\n")
+	add(m.input.View(), rankEssential)
 	switch {
 	case m.Matches():
-		b.WriteString(st.Muted.Render("matches: enter to "+strings.ToLower(m.opts.Confirm)) + "\n")
+		add(st.Muted.Render("matches: enter to "+strings.ToLower(m.opts.Confirm)), rankStatus)
 	case m.mistake:
-		b.WriteString(st.Danger.Render("does not match yet") + "\n")
+		add(st.Danger.Render("does not match yet"), rankStatus)
 	default:
-		b.WriteString("\n")
+		add("", rankBlank)
 	}
-	return b.String()
 }
 
 // buttons draws [> Cancel <] [  Delete  ]: the chosen one in arrows, so it

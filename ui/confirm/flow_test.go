@@ -121,7 +121,7 @@ func TestFlowDeleteKeys(t *testing.T) {
 
 	// Used two hours ago: y is only a letter, the name must be typed.
 	keys(tm, "d")
-	waitFor(t, tm, "This key was used 2 hours ago", "Type the key's name to confirm:")
+	waitFor(t, tm, "This key was used 2 hours ago", "Type the key's name or its prefix to confirm:")
 	keys(tm, "y", "enter")
 	waitFor(t, tm, "does not match yet")
 	if !o.keyNames(t)["busy-bot"] {
@@ -145,7 +145,7 @@ func TestFlowOwnKeyNeedsTheTypedName(t *testing.T) {
 	keys(tm, "enter")
 	waitFor(t, tm, "amkeys itself")
 	keys(tm, "d")
-	waitFor(t, tm, "This is the key amkeys itself runs with", "Type the key's name to confirm:")
+	waitFor(t, tm, "This is the key amkeys itself runs with", "Type the key's name or its prefix to confirm:")
 	keys(tm, "esc")
 	waitFor(t, tm, "1 key")
 }
@@ -190,7 +190,7 @@ func TestFlowReadOnlyHidesCreateAndDelete(t *testing.T) {
 func TestFlowCreateAndDeletePod(t *testing.T) {
 	o := startOrg(t)
 	tm := startApp(t, o, nil)
-	waitFor(t, tm, "Acme Support", "1 pods")
+	waitFor(t, tm, "Acme Support", "1 pod")
 	keys(tm, "n")
 	waitFor(t, tm, "New pod")
 	tm.Type("Globex")
@@ -205,7 +205,7 @@ func TestFlowCreateAndDeletePod(t *testing.T) {
 	keys(tm, "backspace")
 	tm.Type("Globex")
 	keys(tm, "enter")
-	waitFor(t, tm, "Deleted pod Globex and its keys", "1 pods")
+	waitFor(t, tm, "Deleted pod Globex and its keys", "1 pod")
 	pods, err := o.admin.ListPods(context.Background(), client.ListOptions{})
 	if err != nil || len(pods.Pods) != 1 || pods.Pods[0].Name != "Acme Support" {
 		t.Fatalf("server pods %v, %v", pods.Pods, err)

@@ -26,6 +26,7 @@ type KeyMap struct {
 	Next, Prev, Review, Cancel            key.Binding
 	Up, Down, PageUp, PageDown            key.Binding
 	Toggle, Group, All, None, Reads, Same key.Binding
+	Untick                                key.Binding // after a permission_escalation
 }
 
 // DefaultKeyMap returns the form's bindings.
@@ -45,6 +46,7 @@ func DefaultKeyMap() KeyMap {
 		None:     key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "none")),
 		Reads:    key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "read-only")),
 		Same:     key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "same as…")),
+		Untick:   key.NewBinding(key.WithKeys("U"), key.WithHelp("U", "untick refused"), key.WithDisabled()),
 	}
 }
 
@@ -94,6 +96,7 @@ type Model struct {
 	nameErr    string
 	info       string   // a note of ours ("read-only preset: 13 permissions")
 	problem    []string // the last failure, raw (sanitised when drawn)
+	refused    []string // ticked permissions the server refused to grant
 	quitWarned bool
 	width      int
 	height     int
@@ -140,9 +143,10 @@ func (m *Model) CapturesInput() bool {
 	return m.focus == fieldName || m.dialog != nil || m.picker != nil
 }
 
-// GuardQuit holds the user back while a create is in flight: leaving
-// then would lose the new key's secret.
-func (m *Model) GuardQuit() bool { return m.pending != 0 }
+// GuardQuit holds the user back while a create is in flight (leaving then
+// would lose the new key's secret), and while the form holds input (q and
+// ctrl+c then ask first).
+func (m *Model) GuardQuit() bool { return m.pending != 0 || m.HasInput() }
 
 // SetSize records the area and sizes the checklist.
 func (m *Model) SetSize(w, h int) {
@@ -207,7 +211,7 @@ func (m *Model) ShortHelp() []key.Binding {
 		return m.picker.bindings()
 	}
 	km := m.KeyMap
-	return []key.Binding{km.Toggle, km.Group, km.Reads, km.Same, km.Next, km.Review, km.Cancel}
+	return []key.Binding{km.Untick, km.Toggle, km.Group, km.Reads, km.Same, km.Next, km.Review, km.Cancel}
 }
 
 // FullHelp is the ? page.
@@ -219,7 +223,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{km.Next, km.Prev, km.Review, km.Cancel},
 		{km.Up, km.Down, km.PageUp, km.PageDown},
-		{km.Toggle, km.Group, km.All, km.None, km.Reads, km.Same},
+		{km.Toggle, km.Group, km.All, km.None, km.Reads, km.Same, km.Untick},
 	}
 }
 
@@ -250,6 +254,12 @@ func (m *Model) updateKey(k tea.KeyMsg) tea.Cmd {
 		return m.updateDialog(k)
 	case m.picker != nil:
 		m.updatePicker(k)
+		return nil
+	case k.Type == tea.KeyCtrlC || (k.String() == "q" && m.focus != fieldName):
+		if !m.HasInput() {
+			return common.Quit
+		}
+		m.askQuit()
 		return nil
 	case key.Matches(k, m.KeyMap.Cancel) || k.Type == tea.KeyEsc:
 		return common.Pop
@@ -296,6 +306,8 @@ func (m *Model) updateField(k tea.KeyMsg) tea.Cmd {
 		return nil
 	}
 	switch {
+	case key.Matches(k, km.Untick):
+		m.untickRefused()
 	case key.Matches(k, km.All):
 		m.preset("all permissions", client.Restricted(client.CurrentPermissionNames()...))
 	case key.Matches(k, km.None):

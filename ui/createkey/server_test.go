@@ -77,13 +77,18 @@ func TestEscalationShowsTheServersFixAndKeepsTheForm(t *testing.T) {
 	press(m, "ctrl+s")
 	run(t, m, press(m, "y"))
 	v := view(m)
-	for _, want := range []string{"permission_escalation", "message_send", "Fix: Remove message_send"} {
+	// Issue 11, item 14: the refused names, and one key to untick them.
+	for _, want := range []string{"Refused: message_send", "U unticks them"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("form lacks %q:\n%s", want, v)
 		}
 	}
 	if m.Name() != "sender" || !m.Permissions().Equal(client.Restricted("inbox_read", "message_send")) {
 		t.Errorf("the entered values were lost: %q %v", m.Name(), m.Permissions())
+	}
+	press(m, "U")
+	if !m.Permissions().Equal(client.Restricted("inbox_read")) || strings.Contains(view(m), "Refused:") {
+		t.Errorf("U left %v ticked:\n%s", m.Permissions(), view(m))
 	}
 	press(m, "shift+tab", "up", " ", "ctrl+s", "y")
 	run(t, m, press(m, "y"))

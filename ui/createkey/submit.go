@@ -21,6 +21,7 @@ type stage int
 const (
 	stageSummary      stage = iota + 1 // the summary of the key
 	stageUnrestricted                  // the second yes for full access
+	stageQuit                          // quit amkeys, losing the form
 )
 
 // createdMsg carries the create's answer, secret included, to the form
@@ -105,11 +106,17 @@ func (m *Model) summaryNotes(name string) []string {
 }
 
 func (m *Model) updateDialog(k tea.KeyMsg) tea.Cmd {
+	if m.stage == stageQuit && k.Type == tea.KeyCtrlC {
+		return common.Quit // ctrl+c twice quits
+	}
 	switch m.dialog.Update(k) {
 	case confirm.Canceled:
 		m.dialog = nil
 	case confirm.Confirmed:
 		m.dialog = nil
+		if m.stage == stageQuit {
+			return common.Quit
+		}
 		if m.stage == stageSummary && m.unrestricted {
 			m.askUnrestricted()
 			return nil
@@ -133,9 +140,28 @@ func (m *Model) askUnrestricted() {
 	m.dialog.KeyMap.Yes.SetHelp("y", "create unrestricted")
 }
 
+// askQuit asks before q or ctrl+c throw the filled-in form away.
+func (m *Model) askQuit() {
+	m.stage = stageQuit
+	m.dialog = confirm.New(m.c.Styles, confirm.Options{
+		Title:   "Quit amkeys and lose this form?",
+		Notes:   []string{"The key is not created yet: what you typed and ticked is lost."},
+		Confirm: "Quit",
+		Cancel:  "Stay",
+	})
+	m.dialog.KeyMap.Yes.SetHelp("y", "quit")
+}
+
+// HasInput reports whether the form holds anything the user typed or
+// ticked, which quitting would lose.
+func (m *Model) HasInput() bool {
+	return strings.TrimSpace(m.name.Value()) != "" || m.unrestricted || m.perms.GrantedCount() > 0
+}
+
 // submit sends the create once. It is never sent again by itself.
 func (m *Model) submit() tea.Cmd {
-	m.problem, m.info, m.quitWarned = nil, "", false
+	m.problem, m.info, m.quitWarned, m.refused = nil, "", false, nil
+	m.KeyMap.Untick.SetEnabled(false)
 	m.pending = m.c.NextRequestID()
 	m.sentName = strings.TrimSpace(m.name.Value())
 	m.before = map[string]bool{}
@@ -187,6 +213,18 @@ func (m *Model) onCreated(msg createdMsg) tea.Cmd {
 		return nil // amkeys is quitting
 	}
 	m.problem = describe(err)
+	if refused := refusedNames(err, m.perms); len(refused) > 0 {
+		// Not a wall of text: the names, and one key to untick them.
+		m.refused = refused
+		m.problem = []string{
+			"The server refused: the API key amkeys runs with cannot grant permissions it does not have.",
+			"Refused: " + strings.Join(refused, ", "),
+			"U unticks them; then create again.",
+		}
+		m.KeyMap.Untick.SetEnabled(true)
+		m.setFocus(fieldList) // where U works
+		return nil
+	}
 	if e, ok := client.AsError(err); ok {
 		for _, f := range e.Fields {
 			if f.Path == "name" {
@@ -195,6 +233,39 @@ func (m *Model) onCreated(msg createdMsg) tea.Cmd {
 		}
 	}
 	return nil
+}
+
+// refusedNames are the ticked permissions that a permission_escalation
+// refusal names in its message or fix (the server lists what the caller
+// lacks); nil for any other error.
+func refusedNames(err error, ticked client.Permissions) []string {
+	e, ok := client.AsError(err)
+	if !ok || e.ErrCode != client.CodePermissionEscalation {
+		return nil
+	}
+	words := map[string]bool{}
+	for _, w := range strings.FieldsFunc(e.Message+" "+e.Fix, func(r rune) bool {
+		return (r < 'a' || r > 'z') && r != '_' && (r < '0' || r > '9')
+	}) {
+		words[w] = true
+	}
+	var out []string
+	for _, n := range ticked.Names() {
+		if words[n] {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// untickRefused drops the permissions the server refused.
+func (m *Model) untickRefused() {
+	for _, n := range m.refused {
+		m.perms = m.perms.Without(n)
+	}
+	m.info = "Unticked " + strings.Join(m.refused, ", ") + ": " + m.perms.Summary() + " ticked."
+	m.refused, m.problem = nil, nil
+	m.KeyMap.Untick.SetEnabled(false)
 }
 
 // describe turns a refusal into lines: what, the fields, the fix.

@@ -53,15 +53,24 @@ func (m *Model) layout() layout {
 	}
 	msgs := append(fitProblem(m.problem, w, maxMessageLines-len(info)), info...)
 	l := layout{messages: msgs}
-	l.nameY = 2 // title, blank
-	if len(msgs) > 0 {
-		l.nameY = 1 + len(msgs) + 1 // title, messages, blank
+	// In a short window (60x15 leaves the form 11 lines) the blank lines
+	// go and the messages shrink, so that the submit line stays on screen.
+	gap := 1
+	if m.height < 18 {
+		gap = 0
+		if len(l.messages) > 2 {
+			l.messages = l.messages[len(l.messages)-2:]
+		}
 	}
-	l.accessY = l.nameY + 3 // name, its hint, blank
-	l.listY = l.accessY + 4
+	l.nameY = 1 + gap // title, blank
+	if len(l.messages) > 0 {
+		l.nameY = 1 + len(l.messages) + gap // title, messages, blank
+	}
+	l.accessY = l.nameY + 2 + gap // name, its hint, blank
+	l.listY = l.accessY + 3 + gap // two choices, blank, the list's header
 	// below the list: the submit line
-	l.listH = max(m.height-l.listY-2, 3)
-	l.submitY = l.listY + l.listH + 1
+	l.listH = max(m.height-l.listY-1-gap, 1)
+	l.submitY = l.listY + l.listH + gap
 	l.height = l.submitY + 1
 	m.list.setHeight(l.listH)
 	return l
@@ -70,7 +79,7 @@ func (m *Model) layout() layout {
 // View draws the form, or the dialog or picker over it.
 func (m *Model) View() string {
 	if m.dialog != nil {
-		return confirm.Place(m.width, m.height, m.dialog.View(m.width))
+		return m.dialog.Fit(m.width, m.height)
 	}
 	if m.picker != nil {
 		return confirm.Place(m.width, m.height, m.picker.view(m.width, m.height, m.c.Styles))
@@ -88,8 +97,10 @@ func (m *Model) View() string {
 	}
 	lines[lay.nameY] = m.label("Name", fieldName) + m.name.View()
 	lines[lay.nameY+1] = strings.Repeat(" ", labelWidth) + m.nameHint()
-	lines[lay.accessY] = m.label("Access", fieldAccess) + m.radio(true, "Unrestricted (full access within this "+m.scope.Kind()+")")
-	lines[lay.accessY+1] = strings.Repeat(" ", labelWidth) + m.radio(false, "Restricted: only what you tick")
+	// The cursor mark stands in the label's margin, so that the choices
+	// line up with the name.
+	lines[lay.accessY] = m.labelIn("Access", fieldAccess, labelWidth-2) + m.radio(true, "Unrestricted (full access within this "+m.scope.Kind()+")")
+	lines[lay.accessY+1] = strings.Repeat(" ", labelWidth-2) + m.radio(false, "Restricted: only what you tick")
 	lines[lay.listY-1] = m.listHeader()
 	if m.unrestricted {
 		warn := sanitize.Lines("An unrestricted key can do everything within "+m.scope.Describe()+
@@ -110,8 +121,10 @@ func (m *Model) View() string {
 	return strings.Join(lines, "\n")
 }
 
-func (m *Model) label(text string, f field) string {
-	l := text + strings.Repeat(" ", labelWidth-len(text))
+func (m *Model) label(text string, f field) string { return m.labelIn(text, f, labelWidth) }
+
+func (m *Model) labelIn(text string, f field, width int) string {
+	l := text + strings.Repeat(" ", width-len(text))
 	if m.focus == f {
 		return m.c.Styles.Accent.Render(l)
 	}

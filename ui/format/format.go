@@ -61,3 +61,47 @@ func Exact(t time.Time) string {
 	}
 	return t.UTC().Format(time.RFC3339) + " (UTC)"
 }
+
+// Zone formats times for the screens in one time zone (the local one by
+// default, UTC with --utc), and names it. The functions above stay in UTC
+// for the headless reports.
+type Zone struct{ Loc *time.Location }
+
+func (z Zone) in(t time.Time) time.Time {
+	if z.Loc == nil {
+		return t.UTC()
+	}
+	return t.In(z.Loc)
+}
+
+// Date is the short date of tables.
+func (z Zone) Date(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return z.in(t).Format("2006-01-02")
+}
+
+// DateTime is a date and minute.
+func (z Zone) DateTime(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return z.in(t).Format("2006-01-02 15:04")
+}
+
+// Exact is the full timestamp for details and dialogs, with the zone's
+// abbreviation: "2026-11-26 14:03:05 EST".
+func (z Zone) Exact(t time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	return z.in(t).Format("2006-01-02 15:04:05 MST")
+}
+
+// Name is the zone's abbreviation at now ("UTC", "CET", "EST"), for the
+// one place on screen that says which zone the times are in.
+func (z Zone) Name(now time.Time) string {
+	name, _ := z.in(now).Zone()
+	return name
+}

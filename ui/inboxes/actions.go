@@ -10,7 +10,6 @@ import (
 	"github.com/amkeys/amkeys/ui/common"
 	"github.com/amkeys/amkeys/ui/confirm"
 	"github.com/amkeys/amkeys/ui/createinbox"
-	"github.com/amkeys/amkeys/ui/format"
 	"github.com/amkeys/amkeys/ui/sanitize"
 )
 
@@ -32,6 +31,8 @@ func (m *Model) updateActions(msg tea.Msg) (handled bool, cmd tea.Cmd) {
 			return false, nil
 		}
 		switch {
+		case m.c.Settings.ReadOnly && (key.Matches(msg, DefaultKeyMap().New) || key.Matches(msg, DefaultKeyMap().Delete)):
+			return true, common.ReadOnly
 		case key.Matches(msg, m.KeyMap.New):
 			return true, common.Push(createinbox.New(m.c, m.pod))
 		case key.Matches(msg, m.KeyMap.Delete):
@@ -60,7 +61,7 @@ func (m *Model) askDelete(in client.Inbox) {
 			{Label: "email", Value: in.Email},
 			{Label: "display name", Value: in.DisplayName},
 			{Label: "pod", Value: m.pod.Name},
-			{Label: "created", Value: format.Exact(in.CreatedAt)},
+			{Label: "created", Value: m.c.Times().Exact(in.CreatedAt)},
 		},
 		Notes:   []string{"Every API key of this inbox is deleted with it, and everything using the address or those keys stops working at once. This cannot be undone."},
 		Confirm: "Delete inbox",
@@ -107,7 +108,6 @@ func (m *Model) onDeleted(msg deletedMsg) tea.Cmd {
 // client id) is moved, not doubled.
 func (m *Model) onCreated(in client.Inbox) tea.Cmd {
 	m.list.Remove(func(x *client.Inbox) bool { return x.ID == in.ID })
-	m.list.Prepend(in)
-	m.list.Table.SetCursor(0)
+	m.list.Prepend(in) // and selects it
 	return common.Notify("Created inbox " + sanitize.Truncate(in.Email, 60))
 }

@@ -71,9 +71,9 @@ func TestFlowPodInboxKeysCreateAndDelete(t *testing.T) {
 	a := startApp(t, api)
 	a.waitFor("Acme Support", "2 pods")
 	a.keys("enter")
-	a.waitFor("[1 keys]", "2 inboxes", "12 keys")
+	a.waitFor("[1:keys]", "2:inboxes", "12 keys")
 	a.keys("2")
-	a.waitFor("[2 inboxes]", uitest.SupportInbox, uitest.BillingInbox)
+	a.waitFor("[2:inboxes]", uitest.SupportInbox, uitest.BillingInbox)
 	a.keys("enter") // the newest inbox: support
 	a.waitFor("pods › Acme Support › "+uitest.SupportInbox, "support-archiver", "2 keys")
 
@@ -114,7 +114,7 @@ func TestFlowOrganizationKeyFromTheFirstScreen(t *testing.T) {
 	a := startApp(t, api)
 	a.waitFor("2 pods", "org "+uitest.ScopesOrgID)
 	a.keys("2")
-	a.waitFor("[2 organization keys]", "org-provisioner", "3 keys")
+	a.waitFor("[2:organization keys]", "org-provisioner", "3 keys")
 	a.keys("n")
 	a.waitFor("New API key in the organization")
 	a.tm.Type("org-flow")
@@ -129,7 +129,7 @@ func TestFlowOrganizationKeyFromTheFirstScreen(t *testing.T) {
 	a.keys("esc", "y")
 	a.waitFor("org-flow", "4 keys")
 	a.keys("1")
-	a.waitFor("[1 pods]", "Acme Support")
+	a.waitFor("[1:pods]", "Acme Support")
 	a.quit()
 }
 
@@ -149,7 +149,7 @@ func TestFlowInboxDeleteThenPodDelete(t *testing.T) {
 	}
 
 	a.keys("enter") // the next key also dismisses the error line
-	a.waitFor("[1 keys]")
+	a.waitFor("[1:keys]")
 	a.keys("2")
 	a.waitFor(uitest.SupportInbox)
 	a.keys("d")
@@ -173,7 +173,7 @@ func TestFlowInboxDeleteThenPodDelete(t *testing.T) {
 	a.waitFor("Type the inbox's address")
 	a.tm.Type(uitest.BillingInbox)
 	a.keys("enter")
-	a.waitFor("Deleted inbox "+uitest.BillingInbox, "This pod has no inboxes yet")
+	a.waitFor("Deleted inbox "+uitest.BillingInbox, "no inboxes yet in this pod")
 
 	a.keys("esc", "d")
 	a.waitFor("Delete this pod")
@@ -188,9 +188,9 @@ func TestFlowCreateInbox(t *testing.T) {
 	a := startApp(t, api)
 	a.waitFor("2 pods")
 	a.keys("j", "enter")
-	a.waitFor("[1 keys]")
+	a.waitFor("[1:keys]")
 	a.keys("2")
-	a.waitFor("This pod has no inboxes yet: press n to create one.")
+	a.waitFor("no inboxes yet in this pod: n creates one")
 	a.keys("n")
 	a.waitFor("New inbox in pod Empty Pod")
 	a.tm.Type("sales")

@@ -15,7 +15,6 @@ import (
 	"github.com/amkeys/amkeys/client"
 	"github.com/amkeys/amkeys/ui/common"
 	"github.com/amkeys/amkeys/ui/confirm"
-	"github.com/amkeys/amkeys/ui/format"
 	"github.com/amkeys/amkeys/ui/keys"
 	"github.com/amkeys/amkeys/ui/listing"
 	"github.com/amkeys/amkeys/ui/sanitize"
@@ -25,7 +24,7 @@ import (
 
 // KeyMap holds the screen's bindings.
 type KeyMap struct {
-	Open, Sort, Refresh, New, Delete key.Binding
+	Open, Sort, Refresh, New, Delete, Copy key.Binding
 }
 
 // DefaultKeyMap returns the screen's bindings.
@@ -36,14 +35,15 @@ func DefaultKeyMap() KeyMap {
 		Refresh: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh")),
 		New:     key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new inbox")),
 		Delete:  key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "delete inbox")),
+		Copy:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy inbox id")),
 	}
 }
 
 var columns = []table.Column{
-	{Title: "email", Flex: 3, Min: 16},
-	{Title: "display name", Flex: 2, Min: 10},
-	{Title: "client id", Flex: 1, Min: 8},
-	{Title: "created", Width: 16, Min: 11},
+	{Title: "email", Flex: 3, Min: 16, Want: 28, Max: 60, Keep: 9},
+	{Title: "display name", Flex: 2, Min: 10, Want: 16, Max: 40, Keep: 5},
+	{Title: "client id", Width: 16, Min: 8, Keep: 3},
+	{Title: "created", Width: 16, Keep: 4},
 }
 
 var errNoInboxID = errors.New("the server sent this inbox without an id, so its keys cannot be listed")
@@ -77,6 +77,7 @@ func New(c *common.Common, pod client.Pod) *Model {
 			return listing.SearchFields{in.Email, in.DisplayName, in.ClientID}
 		},
 	})
+	m.list.SetEmpty(m.emptyText())
 	return m
 }
 
@@ -111,6 +112,9 @@ func (m *Model) Title() string { return "inboxes" }
 // CapturesInput is true while the filter or a dialog has focus.
 func (m *Model) CapturesInput() bool { return m.list.Filtering() || m.dialog != nil }
 
+// TakesBack is true while a filter is applied: esc clears it first.
+func (m *Model) TakesBack() bool { return m.dialog == nil && m.list.HasQuery() }
+
 // Status summarises the screen.
 func (m *Model) Status() string {
 	n := m.list.Len()
@@ -125,7 +129,7 @@ func (m *Model) Status() string {
 }
 
 func (m *Model) bindings() []key.Binding {
-	return []key.Binding{m.KeyMap.Open, m.KeyMap.New, m.KeyMap.Delete, m.list.KeyMap.Filter, m.KeyMap.Sort, m.KeyMap.Refresh}
+	return []key.Binding{m.KeyMap.Open, m.KeyMap.New, m.KeyMap.Delete, m.list.KeyMap.Filter, m.KeyMap.Sort, m.KeyMap.Refresh, m.KeyMap.Copy}
 }
 
 // ShortHelp is the footer.
@@ -169,6 +173,11 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 			return m, m.list.Reload()
 		case key.Matches(k, m.KeyMap.Refresh):
 			return m, m.list.Reload()
+		case key.Matches(k, m.KeyMap.Copy):
+			if in, ok := m.list.Selected(); ok {
+				return m, common.CopyID(m.c, "inbox id", in.ID)
+			}
+			return m, nil
 		}
 	}
 	if mouse, ok := msg.(tea.MouseMsg); ok {
@@ -183,28 +192,25 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 // View draws the header line and the table. An empty pod says what to do.
 func (m *Model) View() string {
 	if m.dialog != nil {
-		return confirm.Place(m.width, m.height, m.dialog.View(m.width))
+		return m.dialog.Fit(m.width, m.height)
 	}
 	st := &m.c.Styles
 	order := "newest first"
 	if m.ascending {
 		order = "oldest first"
 	}
-	head := st.MutedPaint.Apply(sanitize.Truncate("sort: "+order+" · enter opens an inbox's keys", m.width))
-	if m.list.Len() == 0 && m.list.Complete() && m.list.Query() == "" {
-		head = st.MutedPaint.Apply(sanitize.Truncate(m.emptyText(), m.width))
-	}
-	return head + "\n" + m.list.View(cell, func(*client.Inbox, int) styles.Paint { return styles.Paint{} })
+	head := st.MutedPaint.Apply(sanitize.Truncate("sort: "+order+" · times in "+m.c.Times().Name(m.c.Now())+" · enter opens an inbox's keys", m.width))
+	return head + "\n" + m.list.View(m.cell, func(*client.Inbox, int) styles.Paint { return styles.Paint{} })
 }
 
 func (m *Model) emptyText() string {
 	if m.c.Settings.ReadOnly {
-		return "This pod has no inboxes yet (amkeys is read-only here, so it cannot create one)."
+		return "no inboxes yet in this pod (read-only: amkeys cannot create one)"
 	}
-	return "This pod has no inboxes yet: press n to create one."
+	return "no inboxes yet in this pod: n creates one"
 }
 
-func cell(in *client.Inbox, col int) string {
+func (m *Model) cell(in *client.Inbox, col int) string {
 	switch col {
 	case 0:
 		return in.Email
@@ -213,7 +219,7 @@ func cell(in *client.Inbox, col int) string {
 	case 2:
 		return in.ClientID
 	case 3:
-		return format.DateTime(in.CreatedAt)
+		return m.c.Times().DateTime(in.CreatedAt)
 	}
 	return ""
 }

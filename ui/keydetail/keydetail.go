@@ -3,16 +3,19 @@
 package keydetail
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/amkeys/amkeys/client"
 	"github.com/amkeys/amkeys/ui/common"
 	"github.com/amkeys/amkeys/ui/format"
 	"github.com/amkeys/amkeys/ui/sanitize"
+	"github.com/amkeys/amkeys/ui/styles"
 )
 
 // KeyMap holds the screen's bindings.
@@ -74,10 +77,11 @@ func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{m.KeyMap.Up, m.KeyMap.Down, m.KeyMap.PageUp, m.KeyMap.PageDown}}
 }
 
-// SetSize lays the content out again for the new width.
+// SetSize lays the content out again for the new width; the last line
+// is kept for the scroll position.
 func (m *Model) SetSize(w, h int) {
 	m.width = w
-	m.vp.Width, m.vp.Height = w, max(h, 1)
+	m.vp.Width, m.vp.Height = w, max(h-1, 1)
 	m.vp.SetContent(m.render())
 }
 
@@ -88,8 +92,28 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 	return m, cmd
 }
 
-// View draws the scrolled content.
-func (m *Model) View() string { return m.vp.View() }
+// View draws the scrolled content and where it is.
+func (m *Model) View() string { return m.vp.View() + "\n" + m.position() }
+
+// position says which lines are shown: "lines 1-20 of 58 · ↓ j scrolls".
+func (m *Model) position() string {
+	total := m.vp.TotalLineCount()
+	if total <= m.vp.Height {
+		return ""
+	}
+	first := m.vp.YOffset + 1
+	last := min(m.vp.YOffset+m.vp.Height, total)
+	s := "lines " + strconv.Itoa(first) + "-" + strconv.Itoa(last) + " of " + strconv.Itoa(total)
+	switch {
+	case m.vp.AtBottom():
+		s += " · end"
+	case m.vp.AtTop():
+		s += " · ↓/j for more"
+	default:
+		s += " · " + strconv.Itoa(int(m.vp.ScrollPercent()*100)) + "%"
+	}
+	return m.c.Styles.MutedPaint.Apply(sanitize.Truncate(s, m.width))
+}
 
 func (m *Model) render() string {
 	st := &m.c.Styles
@@ -111,11 +135,12 @@ func (m *Model) render() string {
 	if k.InboxID != "" {
 		field("inbox", m.named(client.InboxScope(k.InboxID)))
 	}
-	field("created", format.Exact(k.CreatedAt)+" · "+format.Ago(k.CreatedAt, now))
+	times := m.c.Times()
+	field("created", times.Exact(k.CreatedAt)+" · "+format.Ago(k.CreatedAt, now))
 	if k.NeverUsed() {
 		field("last used", "never")
 	} else {
-		field("last used", format.Exact(k.UsedAt)+" · "+format.Ago(k.UsedAt, now))
+		field("last used", times.Exact(k.UsedAt)+" · "+format.Ago(k.UsedAt, now))
 	}
 	b.WriteByte('\n')
 	b.WriteString(Grid(m.c, k.Permissions, m.width))
@@ -131,8 +156,21 @@ func (m *Model) named(s client.Scope) string {
 	return m.scope.Label + " (" + s.ID + ")"
 }
 
-// Grid renders a permission record grouped by resource. An unrestricted key
-// is said to be so in words, not drawn as every box ticked.
+// Legend explains the permissions column and summary ("unrestricted",
+// "36 of 36", "+1"), for the key detail and the keys screen's ? page.
+var Legend = []string{
+	"permissions: “unrestricted” = the server sent no permission list: the key may do everything within its scope, including what the API adds later.",
+	"“36 of 36” = restricted, with every permission this version of amkeys knows ticked: what the API adds later stays off.",
+	"“+1” = also granted: a permission this version of amkeys does not know (or no longer lists), shown under Other.",
+}
+
+// TwoColumnsFrom is the width from which the permission grid uses two
+// columns.
+const TwoColumnsFrom = 100
+
+// Grid renders a permission record grouped by resource, in two columns in
+// a wide window. An unrestricted key is said to be so in words, not drawn
+// as every box ticked.
 func Grid(c *common.Common, p client.Permissions, width int) string {
 	st := &c.Styles
 	var b strings.Builder
@@ -142,27 +180,20 @@ func Grid(c *common.Common, p client.Permissions, width int) string {
 		return b.String()
 	}
 	b.WriteString(st.Label.Render("permissions") + "  " + p.Summary() + " granted\n")
-	descWidth := max(width-34, 0)
+	for _, l := range sanitize.Lines(Legend[1]+" "+Legend[2], max(width-2, 8), 3) {
+		b.WriteString(st.Muted.Render(l) + "\n")
+	}
+	colW := width
+	if width >= TwoColumnsFrom {
+		colW = (width - 2) / 2
+	}
+	var blocks [][]string // one per group: its title and lines
 	for _, g := range client.PermissionGroups() {
-		b.WriteString("\n" + st.Accent.Render(g.Title) + "\n")
+		block := []string{"", st.Accent.Render(g.Title)}
 		for _, perm := range g.Permissions {
-			mark, name := "  ·  ", perm.Name
-			if p.Has(perm.Name) {
-				mark = "  ✔  "
-			}
-			line := mark + padRight(name, 27)
-			if descWidth > 0 {
-				line += sanitize.Truncate(perm.Description, descWidth)
-			}
-			if perm.Risky {
-				line += " " + st.Warning.Render("risky")
-			}
-			if p.Has(perm.Name) {
-				b.WriteString(line + "\n")
-			} else {
-				b.WriteString(st.Muted.Render(line) + "\n")
-			}
+			block = append(block, permLine(st, perm.Name, perm.Description, perm.Risky, p.Has(perm.Name), colW))
 		}
+		blocks = append(blocks, block)
 	}
 	var other []string
 	for _, n := range p.Names() {
@@ -171,16 +202,77 @@ func Grid(c *common.Common, p client.Permissions, width int) string {
 		}
 	}
 	if len(other) > 0 {
-		b.WriteString("\n" + st.Accent.Render("Other (not in this version's catalogue)") + "\n")
+		block := []string{"", st.Accent.Render("Other (not in this version's catalogue)")}
 		for _, n := range other {
 			desc := "unknown to this version of amkeys"
 			if info, ok := client.LookupPermission(n); ok {
 				desc = info.Description
 			}
-			b.WriteString("  ✔  " + padRight(sanitize.Truncate(n, 27), 27) + sanitize.Truncate(desc, descWidth) + "\n")
+			block = append(block, permLine(st, sanitize.Truncate(n, 27), desc, false, true, colW))
 		}
+		blocks = append(blocks, block)
+	}
+	if colW == width {
+		for _, bl := range blocks {
+			b.WriteString(strings.Join(bl, "\n") + "\n")
+		}
+		return b.String()
+	}
+	left, right := splitBlocks(blocks)
+	for i := range max(len(left), len(right)) {
+		l, r := "", ""
+		if i < len(left) {
+			l = left[i]
+		}
+		if i < len(right) {
+			r = right[i]
+		}
+		pad := max(colW+2-ansi.StringWidth(l), 1) // l may hold colour codes
+		b.WriteString(l + strings.Repeat(" ", pad) + r + "\n")
 	}
 	return b.String()
+}
+
+// splitBlocks puts whole groups in two columns of about equal height.
+func splitBlocks(blocks [][]string) (left, right []string) {
+	total := 0
+	for _, bl := range blocks {
+		total += len(bl)
+	}
+	for _, bl := range blocks {
+		if len(left) < (total+1)/2 && len(right) == 0 {
+			left = append(left, bl...)
+		} else {
+			right = append(right, bl...)
+		}
+	}
+	return left, right
+}
+
+// permLine is one permission: its mark, name, "risky" (before the
+// description, as in the create form) and description, width wide at most.
+func permLine(st *styles.Styles, name, desc string, risky, granted bool, width int) string {
+	mark := "  ·  "
+	if granted {
+		mark = "  ✔  "
+	}
+	line := mark + padRight(name, 27)
+	tag := ""
+	if risky {
+		tag = "risky "
+	}
+	if room := width - sanitize.Width(line) - len(tag); room > 0 {
+		desc = sanitize.Truncate(desc, room)
+	} else {
+		desc = ""
+	}
+	if !granted {
+		return st.Muted.Render(line + tag + desc)
+	}
+	if risky {
+		tag = st.Warning.Render(tag)
+	}
+	return line + tag + desc
 }
 
 func padRight(s string, w int) string {

@@ -38,6 +38,8 @@ func (m *Model) updateActions(msg tea.Msg) (handled bool, cmd tea.Cmd) {
 			return false, nil
 		}
 		switch {
+		case m.c.Settings.ReadOnly && (key.Matches(msg, DefaultKeyMap().New) || key.Matches(msg, DefaultKeyMap().Delete)):
+			return true, common.ReadOnly
 		case key.Matches(msg, m.KeyMap.New):
 			// The form reads the loaded keys in its Update, on this same
 			// goroutine, for "same as key…".
@@ -72,7 +74,7 @@ func (m *Model) askDelete(k client.APIKey) {
 	now := m.c.Now()
 	last := "never"
 	if !k.NeverUsed() {
-		last = format.Ago(k.UsedAt, now) + " (" + format.Exact(k.UsedAt) + ")"
+		last = format.Ago(k.UsedAt, now) + ", " + m.c.Times().Exact(k.UsedAt)
 	}
 	o := confirm.Options{
 		Title: "Delete this API key?",
@@ -95,7 +97,12 @@ func (m *Model) askDelete(k client.APIKey) {
 		o.Notes = append(o.Notes, "This key was used "+format.Ago(k.UsedAt, now)+": something may still depend on it.")
 	}
 	if own || recent {
+		// The name, or the prefix: a name may be hard to type exactly
+		// ("Résumé parser") or shared by two keys; the prefix is neither.
 		o.Type, o.TypeWhat = typeable(k.Name, k.Prefix, "the key's name", "the key's prefix (its name cannot be typed)")
+		if o.Type != k.Prefix && confirm.Typeable(k.Prefix) {
+			o.Alt, o.AltWhat = k.Prefix, "its prefix"
+		}
 	}
 	m.deleting = k
 	m.dialog = confirm.New(m.c.Styles, o)

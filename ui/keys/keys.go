@@ -19,13 +19,14 @@ import (
 	"github.com/amkeys/amkeys/ui/format"
 	"github.com/amkeys/amkeys/ui/keydetail"
 	"github.com/amkeys/amkeys/ui/listing"
+	"github.com/amkeys/amkeys/ui/sanitize"
 	"github.com/amkeys/amkeys/ui/styles"
 	"github.com/amkeys/amkeys/ui/table"
 )
 
 // KeyMap holds the screen's bindings.
 type KeyMap struct {
-	Open, Sort, Quick, Refresh, New, Delete key.Binding
+	Open, Sort, Quick, Refresh, New, Delete, Copy key.Binding
 }
 
 // DefaultKeyMap returns the screen's bindings.
@@ -37,6 +38,7 @@ func DefaultKeyMap() KeyMap {
 		Refresh: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh")),
 		New:     key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new key")),
 		Delete:  key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "delete")),
+		Copy:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy key id")),
 	}
 }
 
@@ -57,7 +59,8 @@ var sortNames = [...]string{"created", "last used", "stalest first", "name"}
 // Quick filters.
 type Quick int
 
-// The quick filters, in the order f cycles through them.
+// The quick filters, in the order f cycles through them: the one order of
+// every screen with quick filters (the audit's too).
 const (
 	AllKeys Quick = iota
 	NeverUsed
@@ -86,14 +89,16 @@ type Model struct {
 }
 
 // Columns of the table.
+// The name gets its preferred width before "created" (the detail has it);
+// it stops at 40 so that wide windows do not pad it with blanks.
 var columns = []table.Column{
-	{Title: "name", Flex: 3, Min: 12},
-	{Title: "prefix", Width: 12, Min: 9},
-	{Title: "scope", Width: 5},
-	{Title: "permissions", Width: 12},
-	{Title: "created", Width: 10},
-	{Title: "last used", Width: 14, Min: 9},
-	{Title: "state", Width: 5},
+	{Title: "name", Flex: 3, Min: 12, Want: 24, Max: 40, Keep: 9},
+	{Title: "prefix", Width: 12, Min: 9, Keep: 6},
+	{Title: "scope", Width: 5, Keep: 4},
+	{Title: "permissions", Width: 12, Keep: 7},
+	{Title: "created", Width: 10, Keep: 2},
+	{Title: "last used", Width: 14, Min: 11, Keep: 8},
+	{Title: "state", Width: 5, Keep: 5},
 }
 
 // New makes the screen for the keys of scope.
@@ -115,6 +120,8 @@ func New(c *common.Common, scope common.KeyScope) *Model {
 		return listing.Page[client.APIKey]{Items: page.Keys, Next: page.NextPageToken, Unreadable: len(page.Unreadable), Text: page.Text}, err
 	}
 	m := &Model{c: c, scope: scope, KeyMap: DefaultKeyMap(), now: c.Now()}
+	// Read-only: n and d leave the help and only say that they are off
+	// (actions.go).
 	m.KeyMap.New.SetEnabled(!c.Settings.ReadOnly)
 	m.KeyMap.Delete.SetEnabled(!c.Settings.ReadOnly)
 	m.list = listing.New(c, listing.Config[client.APIKey]{
@@ -125,7 +132,16 @@ func New(c *common.Common, scope common.KeyScope) *Model {
 		Search:  searchKey,
 		ID:      func(k *client.APIKey) string { return k.ID },
 	})
+	m.list.SetEmpty(m.emptyText())
 	return m
+}
+
+// emptyText is what an empty scope says: what to do about it.
+func (m *Model) emptyText() string {
+	if m.c.Settings.ReadOnly {
+		return "no keys yet in " + m.scope.Describe() + " (read-only: amkeys cannot create one)"
+	}
+	return "no keys yet in " + m.scope.Describe() + ": n creates one"
 }
 
 func searchKey(k *client.APIKey) listing.SearchFields {
@@ -152,6 +168,12 @@ func (m *Model) Title() string { return m.scope.Title() }
 
 // CapturesInput is true while the filter or a dialog has focus.
 func (m *Model) CapturesInput() bool { return m.list.Filtering() || m.dialog != nil }
+
+// TakesBack is true while a filter is applied: esc clears it first.
+func (m *Model) TakesBack() bool { return m.dialog == nil && m.list.HasQuery() }
+
+// HelpNotes explain the permissions column on the ? page.
+func (m *Model) HelpNotes() []string { return keydetail.Legend }
 
 // Status summarises the screen.
 func (m *Model) Status() string {
@@ -180,7 +202,11 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.list.Filtering() {
 		return []key.Binding{m.list.KeyMap.AcceptFilter, m.list.KeyMap.ClearFilter}
 	}
-	return []key.Binding{m.KeyMap.Open, m.KeyMap.New, m.KeyMap.Delete, m.list.KeyMap.Filter, m.sortBinding(), m.quickBinding(), m.KeyMap.Refresh}
+	return m.bindings()
+}
+
+func (m *Model) bindings() []key.Binding {
+	return []key.Binding{m.KeyMap.Open, m.KeyMap.New, m.KeyMap.Delete, m.list.KeyMap.Filter, m.sortBinding(), m.quickBinding(), m.KeyMap.Refresh, m.KeyMap.Copy}
 }
 
 // FullHelp is the ? page.
@@ -188,10 +214,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	if m.dialog != nil {
 		return [][]key.Binding{m.dialog.Bindings()}
 	}
-	return [][]key.Binding{
-		{m.KeyMap.Open, m.KeyMap.New, m.KeyMap.Delete, m.list.KeyMap.Filter, m.sortBinding(), m.quickBinding(), m.KeyMap.Refresh},
-		m.list.Table.KeyMap.Bindings(),
-	}
+	return [][]key.Binding{m.bindings(), m.list.Table.KeyMap.Bindings()}
 }
 
 func (m *Model) sortBinding() key.Binding {
@@ -219,13 +242,16 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 			}
 			return m, nil
 		case key.Matches(k, m.KeyMap.Sort):
-			m.SetSort((m.sort + 1) % sortCount)
-			return m, nil
+			return m, m.SetSort((m.sort + 1) % sortCount)
 		case key.Matches(k, m.KeyMap.Quick):
-			m.SetQuick((m.quick + 1) % quickCount)
-			return m, nil
+			return m, m.SetQuick((m.quick + 1) % quickCount)
 		case key.Matches(k, m.KeyMap.Refresh):
 			return m, m.list.Reload()
+		case key.Matches(k, m.KeyMap.Copy):
+			if sel, ok := m.list.Selected(); ok {
+				return m, common.CopyID(m.c, "key id", sel.ID)
+			}
+			return m, nil
 		}
 	}
 	if mouse, ok := msg.(tea.MouseMsg); ok {
@@ -237,10 +263,11 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 	return m, tea.Batch(cmd, m.applyFocus(msg))
 }
 
-// SetSort changes the order of the table.
-func (m *Model) SetSort(s Sort) {
+// SetSort changes the order of the table; the pages left are loaded so
+// that it covers every key.
+func (m *Model) SetSort(s Sort) tea.Cmd {
 	m.sort = s
-	m.list.SetOrder(lessFor(s))
+	return m.list.SetOrder(lessFor(s))
 }
 
 func lessFor(s Sort) func(a, b *client.APIKey) bool {
@@ -255,10 +282,10 @@ func lessFor(s Sort) func(a, b *client.APIKey) bool {
 	return nil
 }
 
-// SetQuick changes the quick filter.
-func (m *Model) SetQuick(q Quick) {
+// SetQuick changes the quick filter; like a sort, it loads every page.
+func (m *Model) SetQuick(q Quick) tea.Cmd {
 	m.quick = q
-	m.list.SetKeep(m.keepFor(q))
+	return m.list.SetKeep(m.keepFor(q))
 }
 
 func (m *Model) keepFor(q Quick) func(*client.APIKey) bool {
@@ -282,11 +309,12 @@ func (m *Model) isStale(k *client.APIKey, now time.Time) bool {
 // View draws the header line and the table.
 func (m *Model) View() string {
 	if m.dialog != nil {
-		return confirm.Place(m.width, m.height, m.dialog.View(m.width))
+		return m.dialog.Fit(m.width, m.height)
 	}
 	m.now = m.c.Now()
-	head := m.c.Styles.MutedPaint.Apply("sort: " + sortNames[m.sort] + " · show: " + quickNames[m.quick] + " · stale after " + strconv.Itoa(m.c.Settings.StaleDays) + " days")
-	return head + "\n" + m.list.View(m.cell, m.paint)
+	head := "sort: " + sortNames[m.sort] + " · show: " + quickNames[m.quick] + " · stale after " + plural(m.c.Settings.StaleDays, "day") +
+		" · times in " + m.c.Times().Name(m.now)
+	return m.c.Styles.MutedPaint.Apply(sanitize.Truncate(head, m.width)) + "\n" + m.list.View(m.cell, m.paint)
 }
 
 func (m *Model) cell(k *client.APIKey, col int) string {
@@ -303,7 +331,7 @@ func (m *Model) cell(k *client.APIKey, col int) string {
 	case 3:
 		return k.Permissions.Summary()
 	case 4:
-		return format.Date(k.CreatedAt)
+		return m.c.Times().Date(k.CreatedAt)
 	case 5:
 		return format.Ago(k.UsedAt, m.now)
 	case 6:

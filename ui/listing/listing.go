@@ -101,6 +101,16 @@ type Model[T any] struct {
 	input     textinput.Model
 	filtering bool
 
+	// want is the id of the item the cursor should return to once a
+	// reload brings it back ("" = none); the user's next key drops it.
+	want string
+	// everything: the order or the quick filter needs every page, so
+	// pages are fetched until the last one (with the progress shown).
+	everything bool
+	// empty is the line shown instead of an empty table ("no keys yet: n
+	// creates one"); "" draws the plain empty table.
+	empty string
+
 	gen       int
 	requested string // token of the page in flight
 	next      string
@@ -137,6 +147,9 @@ func New[T any](c *common.Common, cfg Config[T]) Model[T] {
 
 // Reload drops what is loaded and starts again from the first page.
 func (m *Model[T]) Reload() tea.Cmd {
+	if id, ok := m.selectedID(); ok {
+		m.want = id // the same item is selected again once it is back
+	}
 	m.gen = m.c.NextRequestID()
 	m.items, m.sigs, m.order, m.view, m.ids = nil, nil, nil, nil, nil
 	m.next, m.complete, m.failed, m.followEnd = "", false, nil, false
@@ -193,6 +206,62 @@ func (m *Model[T]) Item(r int) *T { return &m.items[m.view[r]] }
 // Items returns every loaded item (do not modify).
 func (m Model[T]) Items() []T { return m.items }
 
+// SetEmpty sets what an empty, fully loaded list says instead of its
+// empty table (a hint at what to do).
+func (m *Model[T]) SetEmpty(text string) { m.empty = text }
+
+// Select puts the cursor on the item with this id if it is shown, and
+// reports whether it is. Needs Config.ID.
+func (m *Model[T]) Select(id string) bool {
+	if m.cfg.ID == nil {
+		return false
+	}
+	for r, i := range m.view {
+		if m.cfg.ID(&m.items[i]) == id {
+			m.Table.SetCursor(r)
+			return true
+		}
+	}
+	return false
+}
+
+// selectedID is the id of the item under the cursor.
+func (m *Model[T]) selectedID() (string, bool) {
+	if m.cfg.ID == nil || len(m.view) == 0 {
+		return "", false
+	}
+	return m.cfg.ID(m.Item(m.Table.Cursor())), true
+}
+
+// keepSelection runs change, which may reorder or filter the items but
+// not renumber them, and puts the cursor back on the item it was on,
+// wherever that item now is. If it is filtered out the cursor stays in
+// range.
+func (m *Model[T]) keepSelection(change func()) {
+	if len(m.view) == 0 {
+		change()
+		return
+	}
+	at := m.view[m.Table.Cursor()]
+	change()
+	for r, i := range m.view {
+		if i == at {
+			m.Table.SetCursor(r)
+			return
+		}
+	}
+}
+
+// keepSelectionByID is keepSelection for changes that renumber the items
+// (a delete, a create).
+func (m *Model[T]) keepSelectionByID(change func()) {
+	id, ok := m.selectedID()
+	change()
+	if ok {
+		m.Select(id)
+	}
+}
+
 // Selected returns the item under the cursor.
 func (m *Model[T]) Selected() (*T, bool) {
 	if len(m.view) == 0 {
@@ -208,20 +277,48 @@ func (m *Model[T]) SetSize(w, h int) {
 }
 
 // SetOrder sorts loaded and future rows by less (nil = server order).
-func (m *Model[T]) SetOrder(less func(a, b *T) bool) {
-	m.less = less
-	m.resort()
-	m.refilter(false)
+// A sort needs every item, so the pages left are loaded (see Everything);
+// the cursor stays on the item it was on.
+func (m *Model[T]) SetOrder(less func(a, b *T) bool) tea.Cmd {
+	m.keepSelection(func() {
+		m.less = less
+		m.resort()
+		m.refilter(false)
+	})
+	return m.loadEverything()
 }
 
-// SetKeep sets the quick filter (nil = all).
-func (m *Model[T]) SetKeep(keep func(*T) bool) {
-	m.keep = keep
-	m.refilter(false)
+// SetKeep sets the quick filter (nil = all). Like a sort, it loads the
+// pages left so that it covers every item.
+func (m *Model[T]) SetKeep(keep func(*T) bool) tea.Cmd {
+	m.keepSelection(func() {
+		m.keep = keep
+		m.refilter(false)
+	})
+	return m.loadEverything()
+}
+
+// loadEverything starts loading the remaining pages when a sort or a quick
+// filter is on: either would be wrong on a part of the items.
+func (m *Model[T]) loadEverything() tea.Cmd {
+	m.everything = m.less != nil || m.keep != nil
+	return m.prefetch()
+}
+
+// LoadingEverything reports whether pages are still being fetched for a
+// sort or quick filter, which are then partial.
+func (m Model[T]) LoadingEverything() bool {
+	return (m.everything || m.filtered()) && !m.complete
 }
 
 // Remove drops the items for which drop is true (after a delete).
 func (m *Model[T]) Remove(drop func(*T) bool) int {
+	removed := 0
+	m.keepSelectionByID(func() { removed = m.remove(drop) })
+	return removed
+}
+
+func (m *Model[T]) remove(drop func(*T) bool) int {
 	kept, sigs := m.items[:0], m.sigs[:0]
 	removed := 0
 	for i := range m.items {
@@ -244,8 +341,15 @@ func (m *Model[T]) Remove(drop func(*T) bool) int {
 }
 
 // Prepend inserts an item at the top (after a create), as the server's
-// newest-first order would.
+// newest-first order would, and selects it wherever the order puts it.
 func (m *Model[T]) Prepend(item T) {
+	m.prepend(item)
+	if m.cfg.ID == nil || !m.Select(m.cfg.ID(&item)) {
+		m.Table.SetCursor(0)
+	}
+}
+
+func (m *Model[T]) prepend(item T) {
 	if m.cfg.ID != nil {
 		if m.ids == nil {
 			m.ids = map[string]struct{}{}
@@ -276,11 +380,16 @@ func (m Model[T]) Update(msg tea.Msg) (Model[T], tea.Cmd) {
 		return m, cmd
 	case tea.KeyMsg, tea.MouseMsg:
 		m.idle = false // the user moved: one more page may be fetched
+		m.want = ""    // and chose where the cursor is
 	}
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
 		if m.filtering {
 			return m.updateFilter(msg)
+		}
+		if key.Matches(msg, m.KeyMap.ClearFilter) && m.HasQuery() {
+			m.SetQuery("") // esc clears an applied filter before it means back
+			return m, m.prefetch()
 		}
 		if key.Matches(msg, m.KeyMap.Filter) {
 			m.filtering = true
@@ -324,11 +433,27 @@ func (m Model[T]) updateFilter(msg tea.KeyMsg) (Model[T], tea.Cmd) {
 // SetQuery filters as if the user had typed q.
 func (m *Model[T]) SetQuery(q string) { m.input.SetValue(q); m.setQuery(q) }
 
+// HasQuery reports whether a filter is applied (typed and accepted): esc
+// then clears it (see TakesBack on the screens).
+func (m Model[T]) HasQuery() bool { return !m.filtering && !m.query.Empty() }
+
+// setQuery filters; the cursor stays on its item while it still matches,
+// else goes to the first match.
 func (m *Model[T]) setQuery(q string) {
 	prev := m.query
+	at := int32(-1)
+	if len(m.view) > 0 {
+		at = m.view[m.Table.Cursor()]
+	}
 	m.query = match.New(q)
 	m.refilter(m.query.Narrows(prev) && !prev.Empty())
 	m.Table.SetCursor(0)
+	for r, i := range m.view {
+		if i == at {
+			m.Table.SetCursor(r)
+			break
+		}
+	}
 }
 
 func (m Model[T]) onPage(msg PageMsg[T]) (Model[T], tea.Cmd) {
@@ -348,13 +473,16 @@ func (m Model[T]) onPage(msg PageMsg[T]) (Model[T], tea.Cmd) {
 	if m.followEnd {
 		m.Table.SetCursor(len(m.view) - 1)
 	}
+	if m.want != "" && m.Select(m.want) {
+		m.want = ""
+	}
 	if err := m.guard.Page(fresh+msg.Unreadable, msg.Text, msg.Next); err != nil {
 		m.complete, m.next, m.followEnd = true, "", false
 		m.failed = err
 		return m, common.Fail("loading "+m.cfg.Noun, err)
 	}
 	if msg.Next == "" {
-		m.complete, m.next, m.followEnd = true, "", false
+		m.complete, m.next, m.followEnd, m.want = true, "", false, ""
 		return m, nil
 	}
 	m.next = msg.Next
@@ -383,8 +511,10 @@ func (m *Model[T]) appendPage(items []T) int {
 		m.sigs = append(m.sigs, m.sign(&m.items[i]))
 	}
 	if m.less != nil {
-		m.resort()
-		m.refilter(false)
+		m.keepSelection(func() {
+			m.resort()
+			m.refilter(false)
+		})
 		return len(m.items) - start
 	}
 	for i := start; i < len(m.items); i++ {
@@ -405,7 +535,7 @@ func (m *Model[T]) prefetch() tea.Cmd {
 	if m.loading || m.next == "" || m.failed != nil {
 		return nil
 	}
-	if m.followEnd || m.filtered() {
+	if m.followEnd || m.filtered() || m.everything {
 		return m.load(m.next)
 	}
 	if m.idle {
@@ -484,7 +614,32 @@ func (m Model[T]) View(cell func(it *T, col int) string, paint func(it *T, col i
 		func(r, c int) string { return cell(&m.items[m.view[r]], c) },
 		func(r, c int) styles.Paint { return paint(&m.items[m.view[r]], c) },
 	)
+	if hint := m.emptyHint(); hint != "" {
+		lines := strings.Split(body, "\n")
+		if at := m.Table.HeadLines(); at < len(lines) { // the first row's line
+			lines[at] = m.c.Styles.MutedPaint.Apply(sanitize.Truncate("  "+hint, m.Table.Width()))
+			body = strings.Join(lines, "\n")
+		}
+	}
 	return body + "\n" + m.footer()
+}
+
+// emptyHint says why no row shows and what to do: a filter that matches
+// nothing, or a scope with nothing in it yet.
+func (m Model[T]) emptyHint() string {
+	switch {
+	case len(m.view) > 0 || m.loading:
+		return ""
+	case len(m.items) > 0 && !m.query.Empty() && !m.filtering:
+		return "nothing matches “" + sanitize.Truncate(m.query.String(), 30) + "”: esc clears the filter"
+	case len(m.items) > 0 && !m.query.Empty():
+		return "nothing matches yet: keep typing, or esc clears the filter"
+	case len(m.items) > 0:
+		return "nothing to show with this quick filter"
+	case m.complete && m.failed == nil:
+		return m.empty
+	}
+	return ""
 }
 
 func (m Model[T]) footer() string {
@@ -506,6 +661,8 @@ func (m Model[T]) footer() string {
 		s += " · " + strconv.Itoa(m.unreadable) + " " + m.cfg.Noun + " could not be read"
 	}
 	switch {
+	case m.loading && m.everything:
+		s += " · " + m.spin.View() + " loading every page for the sort or filter (" + strconv.Itoa(len(m.items)) + " so far)"
 	case m.loading:
 		s += " · " + m.spin.View() + " loading"
 	case m.failed != nil:

@@ -45,11 +45,13 @@ func (m *Model) updateActions(msg tea.Msg) (handled bool, cmd tea.Cmd) {
 			return false, nil
 		}
 		switch {
+		case m.c.Settings.ReadOnly && (key.Matches(msg, DefaultKeyMap().New) || key.Matches(msg, DefaultKeyMap().Delete)):
+			return true, common.ReadOnly
 		case key.Matches(msg, m.KeyMap.New):
 			return true, common.Push(createpod.New(m.c))
 		case key.Matches(msg, m.KeyMap.Delete):
 			if p, ok := m.list.Selected(); ok {
-				m.askDelete(*p)
+				return true, m.askDelete(*p)
 			}
 			return true, nil
 		}
@@ -59,19 +61,28 @@ func (m *Model) updateActions(msg tea.Msg) (handled bool, cmd tea.Cmd) {
 		return true, m.onRefused(msg)
 	case createpod.CreatedMsg:
 		return true, m.onCreated(msg.Pod)
+	case common.AuditCountsMsg:
+		m.setCounts(msg)
+		return true, nil
+	case inboxCountMsg:
+		m.onInboxCount(msg)
+		return true, nil
 	}
 	return false, nil
 }
 
-// askDelete always needs the pod's name typed: its keys go with it.
-func (m *Model) askDelete(p client.Pod) {
+// askDelete always needs the pod's name typed: its keys go with it. It
+// counts the pod's inboxes for the dialog.
+func (m *Model) askDelete(p client.Pod) tea.Cmd {
 	o := confirm.Options{
 		Title: "Delete this pod and all of its API keys?",
 		Fields: []confirm.Field{
 			{Label: "name", Value: p.Name},
 			{Label: "pod id", Value: p.ID},
 			{Label: "client id", Value: p.ClientID},
-			{Label: "created", Value: format.Exact(p.CreatedAt)},
+			{Label: "created", Value: m.c.Times().Exact(p.CreatedAt)},
+			{Label: "keys", Value: m.keyCount(p)},
+			{Label: "inboxes", Value: "counting…"},
 		},
 		Notes: []string{
 			"Every API key of this pod is deleted with it, and everything using those keys stops working at once. This cannot be undone.",
@@ -85,6 +96,64 @@ func (m *Model) askDelete(p client.Pod) {
 	}
 	m.deleting = p
 	m.dialog = confirm.New(m.c.Styles, o)
+	return m.countInboxesFor(p.ID)
+}
+
+// keyCount is what the last audit found in p, if it ran.
+func (m *Model) keyCount(p client.Pod) string {
+	if m.counts == nil {
+		return "not counted yet (a runs the audit)"
+	}
+	n, ok := m.counts.Pods[p.ID]
+	if !ok {
+		return "not counted (the audit did not read this pod)"
+	}
+	s := plural(n.Keys, "key")
+	if n.Stale > 0 {
+		s += " (" + strconv.Itoa(n.Stale) + " stale)"
+	}
+	return s + ", at the audit " + format.Ago(m.counts.At, m.c.Now())
+}
+
+// inboxCountMsg is the inbox count of a pod whose delete is being asked.
+type inboxCountMsg struct {
+	podID string
+	n     int
+	more  bool
+	err   error
+}
+
+// countInboxesFor counts a pod's inboxes (one page) for the dialog: a pod
+// with inboxes cannot be deleted, and the dialog says so before the try.
+func (m *Model) countInboxesFor(podID string) tea.Cmd {
+	api, ctx := m.c.API, m.c.Ctx
+	return func() tea.Msg {
+		rctx, cancel := context.WithTimeout(ctx, common.RequestTimeout)
+		defer cancel()
+		page, err := api.ListInboxes(rctx, client.PodScope(podID), client.ListOptions{Limit: countLimit})
+		return inboxCountMsg{podID: podID, n: len(page.Inboxes), more: page.NextPageToken != "", err: err}
+	}
+}
+
+func (m *Model) onInboxCount(msg inboxCountMsg) {
+	if m.dialog == nil || m.deleting.ID != msg.podID {
+		return // the dialog is closed, or about another pod
+	}
+	var v string
+	switch {
+	case msg.err != nil:
+		v = "could not be counted"
+	case msg.n == 0:
+		v = "none"
+	case msg.more:
+		v = "more than " + strconv.Itoa(msg.n) + ": delete them first (the server refuses)"
+	default:
+		v = strconv.Itoa(msg.n) + " inboxes: delete them first (the server refuses)"
+		if msg.n == 1 {
+			v = "1 inbox: delete it first (the server refuses)"
+		}
+	}
+	m.dialog.SetField("inboxes", v)
 }
 
 func (m *Model) updateDialog(k tea.KeyMsg) tea.Cmd {
@@ -154,7 +223,7 @@ func (m *Model) onRefused(msg refusedMsg) tea.Cmd {
 // returns that pod: it is moved, not doubled.
 func (m *Model) onCreated(p client.Pod) tea.Cmd {
 	existed := m.list.Remove(func(q *client.Pod) bool { return q.ID == p.ID }) > 0
-	m.list.Prepend(p)
+	m.list.Prepend(p) // and selects it
 	name := sanitize.Truncate(p.Name, 60)
 	if existed {
 		return common.Notify("A pod with that client id already exists: " + name)

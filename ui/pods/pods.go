@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -18,6 +19,7 @@ import (
 	"github.com/amkeys/amkeys/ui/inboxes"
 	"github.com/amkeys/amkeys/ui/keys"
 	"github.com/amkeys/amkeys/ui/listing"
+	"github.com/amkeys/amkeys/ui/sanitize"
 	"github.com/amkeys/amkeys/ui/styles"
 	"github.com/amkeys/amkeys/ui/table"
 	"github.com/amkeys/amkeys/ui/tabs"
@@ -25,27 +27,60 @@ import (
 
 // KeyMap holds the screen's bindings.
 type KeyMap struct {
-	Open, Sort, Refresh, New, Delete, Audit key.Binding
+	Open, Sort, Refresh, New, Delete, Audit, Copy key.Binding
 }
 
 // DefaultKeyMap returns the screen's bindings.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
 		Open:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open pod")),
-		Sort:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "newest/oldest")),
+		Sort:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort")),
 		Refresh: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh")),
 		New:     key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new pod")),
 		Delete:  key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "delete pod")),
 		Audit:   key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "audit all keys")),
+		Copy:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy pod id")),
 	}
 }
 
+// Sort is the order of the pods.
+type Sort int
+
+// The orders, in the order s cycles through them. Newest and oldest come
+// from the server; name and updated sort every pod here (loading them all).
+const (
+	Newest Sort = iota
+	Oldest
+	ByName
+	ByUpdated
+	sortCount
+)
+
+var sortNames = [...]string{"newest first", "oldest first", "name", "recently updated"}
+
+func lessFor(s Sort) func(a, b *client.Pod) bool {
+	switch s {
+	case ByName:
+		return func(a, b *client.Pod) bool { return strings.ToLower(a.Name) < strings.ToLower(b.Name) }
+	case ByUpdated:
+		return func(a, b *client.Pod) bool { return a.UpdatedAt.After(b.UpdatedAt) }
+	}
+	return nil
+}
+
 var columns = []table.Column{
-	{Title: "name", Flex: 3, Min: 12},
-	{Title: "pod id", Width: 36, Min: 13}, // a UUID: whole when there is room
-	{Title: "client id", Flex: 2, Min: 8},
-	{Title: "created", Width: 16, Min: 11},
-	{Title: "updated", Width: 16, Min: 11},
+	{Title: "name", Flex: 3, Min: 12, Want: 24, Max: 48, Keep: 5},
+	{Title: "pod id", Width: 36, Min: 13, Keep: 2}, // a UUID: whole when there is room
+	{Title: "client id", Width: 16, Min: 8, Keep: 1},
+	// Dates are whole or not shown: "2026-11-26 20:…" helps nobody.
+	{Title: "created", Width: 16, Keep: 4},
+	{Title: "updated", Width: 16, Keep: 3},
+}
+
+// auditColumns join once an audit has counted each pod's keys.
+var auditColumns = []table.Column{
+	{Title: "keys", Width: 5, Keep: 4},
+	{Title: "stale", Width: 5, Keep: 4},
 }
 
 var errNoPodID = errors.New("the server sent this pod without an id, so its keys cannot be listed")
@@ -63,7 +98,9 @@ type Model struct {
 	c         *common.Common
 	KeyMap    KeyMap
 	list      listing.Model[client.Pod]
-	ascending bool
+	ascending bool // the server's order: oldest first
+	sort      Sort
+	counts    *common.AuditCountsMsg // the last audit's counts, if any
 
 	dialog   *confirm.Model // the delete confirmation, when open
 	deleting client.Pod     // the pod it is about
@@ -74,6 +111,7 @@ type Model struct {
 // New makes the screen; Init starts loading.
 func New(c *common.Common) *Model {
 	m := &Model{c: c, KeyMap: DefaultKeyMap()}
+	// Read-only: n and d leave the help and only say that they are off.
 	m.KeyMap.New.SetEnabled(!c.Settings.ReadOnly)
 	m.KeyMap.Delete.SetEnabled(!c.Settings.ReadOnly)
 	m.list = listing.New(c, listing.Config[client.Pod]{
@@ -86,6 +124,11 @@ func New(c *common.Common) *Model {
 		},
 		ID: func(p *client.Pod) string { return p.ID },
 	})
+	empty := "no pods yet: n creates one"
+	if c.Settings.ReadOnly {
+		empty = "no pods yet (read-only: amkeys cannot create one)"
+	}
+	m.list.SetEmpty(empty)
 	return m
 }
 
@@ -117,13 +160,23 @@ func (m *Model) Title() string { return "pods" }
 // CapturesInput is true while the filter or a dialog has focus.
 func (m *Model) CapturesInput() bool { return m.list.Filtering() || m.dialog != nil }
 
+// TakesBack is true while a filter is applied: esc clears it first.
+func (m *Model) TakesBack() bool { return m.dialog == nil && m.list.HasQuery() }
+
 // Status summarises the screen.
 func (m *Model) Status() string {
-	n := strconv.Itoa(m.list.Len()) + " pods"
+	n := plural(m.list.Len(), "pod")
 	if !m.list.Complete() {
 		n += " loaded"
 	}
 	return n
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }
 
 // ShortHelp is the footer.
@@ -134,7 +187,17 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.list.Filtering() {
 		return []key.Binding{m.list.KeyMap.AcceptFilter, m.list.KeyMap.ClearFilter}
 	}
-	return []key.Binding{m.KeyMap.Open, m.KeyMap.New, m.KeyMap.Delete, m.list.KeyMap.Filter, m.KeyMap.Sort, m.KeyMap.Refresh, m.KeyMap.Audit}
+	return m.bindings()
+}
+
+func (m *Model) bindings() []key.Binding {
+	return []key.Binding{m.KeyMap.Open, m.KeyMap.New, m.KeyMap.Delete, m.list.KeyMap.Filter, m.sortBinding(), m.KeyMap.Refresh, m.KeyMap.Audit, m.KeyMap.Copy}
+}
+
+func (m *Model) sortBinding() key.Binding {
+	b := m.KeyMap.Sort
+	b.SetHelp("s", "sort: "+sortNames[m.sort])
+	return b
 }
 
 // FullHelp is the ? page.
@@ -142,10 +205,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	if m.dialog != nil {
 		return [][]key.Binding{m.dialog.Bindings()}
 	}
-	return [][]key.Binding{
-		{m.KeyMap.Open, m.KeyMap.New, m.KeyMap.Delete, m.list.KeyMap.Filter, m.KeyMap.Sort, m.KeyMap.Refresh, m.KeyMap.Audit},
-		m.list.Table.KeyMap.Bindings(),
-	}
+	return [][]key.Binding{m.bindings(), m.list.Table.KeyMap.Bindings()}
 }
 
 // Update handles the screen's keys, then the listing's.
@@ -166,7 +226,12 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 			}
 			return m, common.Push(Open(m.c, *p))
 		case key.Matches(k, m.KeyMap.Sort):
-			return m, m.SetAscending(!m.ascending)
+			return m, m.SetSort((m.sort + 1) % sortCount)
+		case key.Matches(k, m.KeyMap.Copy):
+			if p, ok := m.list.Selected(); ok {
+				return m, common.CopyID(m.c, "pod id", p.ID)
+			}
+			return m, nil
 		case key.Matches(k, m.KeyMap.Refresh):
 			return m, m.list.Reload()
 		case key.Matches(k, m.KeyMap.Audit):
@@ -182,6 +247,17 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 	return m, cmd
 }
 
+// SetSort changes the order: newest and oldest ask the server (from the
+// first page again), name and updated sort here, after loading every pod.
+func (m *Model) SetSort(s Sort) tea.Cmd {
+	m.sort = s
+	cmd := m.list.SetOrder(lessFor(s))
+	if asc := s == Oldest; (s == Newest || s == Oldest) && asc != m.ascending {
+		return m.SetAscending(asc)
+	}
+	return cmd
+}
+
 // SetAscending asks the server for the other order, from the first page.
 func (m *Model) SetAscending(asc bool) tea.Cmd {
 	m.ascending = asc
@@ -189,20 +265,29 @@ func (m *Model) SetAscending(asc bool) tea.Cmd {
 	return m.list.Reload()
 }
 
+// setCounts shows an audit's counts as two more columns.
+func (m *Model) setCounts(msg common.AuditCountsMsg) {
+	first := m.counts == nil
+	m.counts = &msg
+	if first {
+		m.list.Table.SetColumns(append(append([]table.Column{}, columns...), auditColumns...))
+	}
+}
+
 // View draws the header line and the table.
 func (m *Model) View() string {
 	if m.dialog != nil {
-		return confirm.Place(m.width, m.height, m.dialog.View(m.width))
+		return m.dialog.Fit(m.width, m.height)
 	}
-	order := "newest first"
-	if m.ascending {
-		order = "oldest first"
+	now := m.c.Now()
+	head := "sort: " + sortNames[m.sort] + " · times in " + m.c.Times().Name(now)
+	if m.counts != nil {
+		head += " · key counts from the audit " + format.Ago(m.counts.At, now)
 	}
-	head := m.c.Styles.MutedPaint.Apply("sort: " + order)
-	return head + "\n" + m.list.View(cell, func(*client.Pod, int) styles.Paint { return styles.Paint{} })
+	return m.c.Styles.MutedPaint.Apply(sanitize.Truncate(head, m.width)) + "\n" + m.list.View(m.cell, m.paint)
 }
 
-func cell(p *client.Pod, col int) string {
+func (m *Model) cell(p *client.Pod, col int) string {
 	switch col {
 	case 0:
 		return p.Name
@@ -211,9 +296,25 @@ func cell(p *client.Pod, col int) string {
 	case 2:
 		return p.ClientID
 	case 3:
-		return format.DateTime(p.CreatedAt)
+		return m.c.Times().DateTime(p.CreatedAt)
 	case 4:
-		return format.DateTime(p.UpdatedAt)
+		return m.c.Times().DateTime(p.UpdatedAt)
+	case 5, 6:
+		n, ok := m.counts.Pods[p.ID]
+		switch {
+		case !ok:
+			return "-"
+		case col == 5:
+			return strconv.Itoa(n.Keys)
+		}
+		return strconv.Itoa(n.Stale)
 	}
 	return ""
+}
+
+func (m *Model) paint(p *client.Pod, col int) styles.Paint {
+	if col == 6 && m.counts != nil && m.counts.Pods[p.ID].Stale > 0 {
+		return m.c.Styles.WarningCell
+	}
+	return styles.Paint{}
 }

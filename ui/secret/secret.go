@@ -82,8 +82,9 @@ func New(c *common.Common, scope common.KeyScope, created client.CreatedAPIKey) 
 	return m
 }
 
-// Init does nothing.
-func (m *Model) Init() tea.Cmd { return nil }
+// Init releases the mouse, so that the revealed secret can be selected
+// with it (amkeys takes it back when the screen is left).
+func (m *Model) Init() tea.Cmd { return tea.DisableMouse }
 
 // Title is the breadcrumb entry.
 func (m *Model) Title() string { return "new key " + m.key.Name }
@@ -192,7 +193,7 @@ func (m *Model) forget() tea.Cmd {
 	if m.leave == goQuit {
 		return common.Quit
 	}
-	return common.Pop
+	return tea.Batch(tea.EnableMouseCellMotion, common.Pop)
 }
 
 func (m *Model) copy() tea.Cmd {
@@ -243,7 +244,7 @@ func (m *Model) nextTick() tea.Cmd {
 // View draws the key, the masked or revealed secret and the clipboard state.
 func (m *Model) View() string {
 	if m.dialog != nil {
-		return confirm.Place(m.width, m.height, m.dialog.View(m.width))
+		return m.dialog.Fit(m.width, m.height)
 	}
 	st := &m.c.Styles
 	w := max(m.width, 20)
@@ -262,7 +263,14 @@ func (m *Model) View() string {
 	field("name", m.key.Name)
 	field("prefix", m.key.Prefix+"…")
 	field(m.scope.Kind(), m.scope.Name())
-	field("permissions", permissionText(m.key.Permissions, m.scope.Kind()))
+	// The permissions wrap: cut, they would hide what the key may do.
+	for i, l := range sanitize.Lines(permissionText(m.key.Permissions, m.scope.Kind()), max(w-13, 8), 6) {
+		label := ""
+		if i == 0 {
+			label = "permissions"
+		}
+		b.WriteString(st.Label.Render(padRight(label, 13)) + l + "\n")
+	}
 	b.WriteByte('\n')
 	b.WriteString(st.Label.Render(padRight("secret", 13)))
 	if m.revealed {
@@ -302,10 +310,17 @@ func (m *Model) clipboardLines() []string {
 		out = append(out, m.clearMsg)
 	case m.receipt.Clearable() && !m.receipt.ClearAt.IsZero():
 		left := m.receipt.ClearAt.Sub(m.now)
-		secs := int((left + time.Second - 1) / time.Second)
-		out = append(out, "Clipboard clears in "+strconv.Itoa(max(secs, 0))+"s if it still holds the key.")
+		secs := strconv.Itoa(max(int((left+time.Second-1)/time.Second), 0))
+		if m.receipt.Method == clip.OSC52 { // amkeys cannot read it back
+			out = append(out, "In "+secs+"s amkeys asks the terminal to clear its clipboard.")
+		} else {
+			out = append(out, "Clipboard clears in "+secs+"s if it still holds the key.")
+		}
 	case m.c.Clipboard == nil && m.invalid == nil:
 		out = append(out, "No clipboard is available: press v to reveal the secret and copy it by hand.")
+	}
+	if m.secret != "" {
+		out = append(out, "The mouse is free here: select the revealed secret with it to copy it by hand.")
 	}
 	return out
 }

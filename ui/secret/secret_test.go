@@ -1,6 +1,7 @@
 package secret_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -183,10 +184,21 @@ func TestLeavingAsksAndDefaultsToStaying(t *testing.T) {
 		}
 	}
 	press(m, "esc")
-	if cmd := press(m, "y"); cmd == nil {
+	cmd := press(m, "y")
+	if cmd == nil {
 		t.Fatal("y did not leave")
-	} else if _, ok := cmd().(common.PopMsg); !ok {
-		t.Fatalf("esc then y: %T, want PopMsg", cmd())
+	}
+	popped, mouse := false, false
+	for _, msg := range uitest.Collect(cmd, time.Second) {
+		switch msg.(type) {
+		case common.PopMsg:
+			popped = true
+		case tea.Msg:
+			mouse = mouse || fmt.Sprintf("%T", msg) == "tea.enableMouseCellMotionMsg"
+		}
+	}
+	if !popped || !mouse {
+		t.Fatalf("esc then y: popped %v, mouse taken back %v", popped, mouse)
 	}
 	if m.Held() || m.GuardQuit() || strings.Contains(m.View(), theSecret) {
 		t.Fatal("the screen kept the secret after leaving")
@@ -299,5 +311,17 @@ func TestInvalidSecretIsNeverCopiedNorRenderedRaw(t *testing.T) {
 		if reveal && !strings.Contains(plain, "␛]52") {
 			t.Errorf("the revealed text is not shown inert:\n%s", plain)
 		}
+	}
+}
+
+// Issue 11, item 9: the secret screen lets the mouse go, so that the
+// revealed secret can be selected with it.
+func TestSecretScreenReleasesTheMouse(t *testing.T) {
+	m, _, _ := newScreen(t, 0)
+	if got := fmt.Sprintf("%T", m.Init()()); got != "tea.disableMouseMsg" {
+		t.Fatalf("Init gives %s, want the mouse released", got)
+	}
+	if v := uitest.Plain(m.View()); !strings.Contains(v, "select the revealed secret with it") {
+		t.Fatalf("the screen does not say the mouse is free:\n%s", v)
 	}
 }

@@ -4,6 +4,7 @@
 package table
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -14,14 +15,19 @@ import (
 )
 
 // Column is one column. A fixed column has Width; a column with Flex
-// shares the width left over. Min is how far a column shrinks before
-// columns to its left give way (0 on a fixed column: never, until the
-// last resort).
+// shares the width left over, from Want (its preferred width) up to Max
+// (0: no cap). Min is how far a column shrinks (0 on a fixed column: it
+// keeps its Width). Keep ranks the columns when room runs out: the lowest
+// Keep shrinks first, and a column whose Keep is below every flex column's
+// is hidden before a flex column goes below its Want.
 type Column struct {
 	Title string
 	Width int
 	Flex  int
 	Min   int
+	Want  int
+	Max   int
+	Keep  int
 }
 
 // KeyMap is the table's navigation.
@@ -61,29 +67,44 @@ type Model struct {
 	KeyMap   KeyMap
 	cols     []Column
 	widths   []int
+	hidden   []bool       // columns left out for lack of room
+	slack    int          // width past every column's cap, drawn as padding
 	header   styles.Paint // only paints: the model is copied by value
 	selected styles.Paint
-	n        int
-	cursor   int
-	offset   int
-	width    int
-	height   int // body rows (header excluded)
-	focused  bool
+	// rule draws a line under the header: without colour (NO_COLOR) the
+	// terminal shows no bold either, and the header would read as a row.
+	rule    bool
+	n       int
+	cursor  int
+	offset  int
+	width   int
+	height  int // body rows (header excluded)
+	focused bool
 }
 
 // New makes a table with the given columns.
 func New(cols []Column, st styles.Styles) Model {
-	m := Model{KeyMap: DefaultKeyMap(), cols: cols, header: st.HeaderRow, selected: st.SelectedRow, focused: true}
+	m := Model{KeyMap: DefaultKeyMap(), cols: cols, header: st.HeaderRow, selected: st.SelectedRow, focused: true, rule: st.NoColor}
 	m.layout()
 	return m
 }
 
-// SetSize sets the outer size: one header line plus height-1 body rows.
+// SetSize sets the outer size: the header (one line, two with the rule)
+// and the body rows.
 func (m *Model) SetSize(width, height int) {
-	m.width, m.height = max(width, 0), max(height-1, 0)
+	m.width, m.height = max(width, 0), max(height-m.headLines(), 0)
 	m.layout()
 	m.clamp()
 }
+
+// SetColumns replaces the columns (the same cells' count must follow).
+func (m *Model) SetColumns(cols []Column) {
+	m.cols = cols
+	m.layout()
+}
+
+// Hidden reports whether column i is left out for lack of room.
+func (m Model) Hidden(i int) bool { return m.hidden[i] }
 
 // SetRows sets how many rows there are, keeping the cursor in range.
 func (m *Model) SetRows(n int) {
@@ -102,6 +123,9 @@ func (m *Model) SetCursor(i int) {
 	m.cursor = i
 	m.clamp()
 }
+
+// Width is the table's width.
+func (m Model) Width() int { return m.width }
 
 // PageRows is the number of body rows on screen.
 func (m Model) PageRows() int { return m.height }
@@ -156,11 +180,21 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	return m, nil
 }
 
+// HeadLines is the header's height (1, or 2 with the rule).
+func (m Model) HeadLines() int { return m.headLines() }
+
+func (m Model) headLines() int {
+	if m.rule {
+		return 2
+	}
+	return 1
+}
+
 // ClickRow returns the row under a click y lines below the table's top
-// (the header is line 0), or -1.
+// (the header is line 0, and its rule line 1), or -1.
 func (m Model) ClickRow(y int) int {
-	r := m.offset + y - 1
-	if y < 1 || r >= m.n || r >= m.offset+m.height {
+	r := m.offset + y - m.headLines()
+	if y < m.headLines() || r >= m.n || r >= m.offset+m.height {
 		return -1
 	}
 	return r
@@ -188,68 +222,154 @@ func (m *Model) clamp() {
 	}
 }
 
-// layout shares the width. Every column starts at its preferred width
-// (flex columns at Min); when that is too wide, columns shrink from the
-// right to their Min, then from the right to nothing. Width left over goes
-// to the flex columns.
+// layout shares the width by the columns' Keep: every column starts at
+// its preferred width; when that is too wide, columns shrink to their Min
+// (lowest Keep first), then columns ranked below the flex ones are hidden,
+// then flex columns shrink to their Min, then columns are hidden from the
+// lowest Keep; the last one left is cut to fit. Width left over goes to
+// the flex columns up to their Max, and the rest is padding.
 func (m *Model) layout() {
-	m.widths = make([]int, len(m.cols))
-	avail := m.width - 2 - max(len(m.cols)-1, 0) // row marker and gaps
-	total, flex := 0, 0
+	n := len(m.cols)
+	m.widths, m.hidden, m.slack = make([]int, n), make([]bool, n), 0
+	flexKeep, anyFlex := 0, false // the lowest Keep of a flex column
 	for i, c := range m.cols {
 		m.widths[i] = c.Width
 		if c.Flex > 0 {
-			m.widths[i] = c.Min
-			flex += c.Flex
-		}
-		total += m.widths[i]
-	}
-	for pass := 0; pass < 2 && total > avail; pass++ {
-		for i := len(m.widths) - 1; i >= 0 && total > avail; i-- {
-			cut := min(total-avail, max(m.widths[i]-m.floor(i, pass), 0))
-			m.widths[i] -= cut
-			total -= cut
+			m.widths[i] = max(c.Want, c.Min)
+			if !anyFlex || c.Keep < flexKeep {
+				flexKeep, anyFlex = c.Keep, true
+			}
 		}
 	}
-	if rest := avail - total; rest > 0 && flex > 0 {
-		given := 0
-		last := -1
+	order := m.byKeep()
+	over := func() int { return m.used() - m.avail() }
+	// 1. Fixed columns down to their Min.
+	for _, i := range order {
+		if c := m.cols[i]; c.Flex == 0 && c.Min > 0 && over() > 0 {
+			m.widths[i] -= min(over(), max(m.widths[i]-c.Min, 0))
+		}
+	}
+	// 2. Hide what ranks below the flex columns.
+	for _, i := range order {
+		if over() > 0 && anyFlex && m.cols[i].Flex == 0 && m.cols[i].Keep < flexKeep && m.visible() > 1 {
+			m.hidden[i] = true
+		}
+	}
+	// 3. Flex columns down to their Min.
+	for _, i := range order {
+		if c := m.cols[i]; c.Flex > 0 && over() > 0 {
+			m.widths[i] -= min(over(), max(m.widths[i]-c.Min, 0))
+		}
+	}
+	// 4. Hide from the lowest Keep; 5. cut the last one.
+	for _, i := range order {
+		if over() > 0 && !m.hidden[i] && m.visible() > 1 {
+			m.hidden[i] = true
+		}
+	}
+	for i := range m.widths {
+		if !m.hidden[i] && over() > 0 {
+			m.widths[i] = max(m.widths[i]-over(), 0)
+		}
+	}
+	m.share(-over())
+}
+
+// share gives rest columns of width to the visible flex columns by their
+// weight, up to their Max; what no column takes is padding.
+func (m *Model) share(rest int) {
+	open := func(i int) bool {
+		c := m.cols[i]
+		return c.Flex > 0 && !m.hidden[i] && (c.Max == 0 || m.widths[i] < c.Max)
+	}
+	for rest > 0 {
+		weight, last := 0, -1
 		for i, c := range m.cols {
-			if c.Flex > 0 {
-				add := rest * c.Flex / flex
-				m.widths[i] += add
-				given += add
+			if open(i) {
+				weight += c.Flex
 				last = i
 			}
 		}
-		m.widths[last] += rest - given // rounding goes to the last flex column
+		if last < 0 {
+			break
+		}
+		given := 0
+		for i, c := range m.cols {
+			if !open(i) {
+				continue
+			}
+			add := rest * c.Flex / weight
+			if i == last {
+				add = rest - given // the rounding goes to the last one
+			}
+			if c.Max > 0 {
+				add = min(add, c.Max-m.widths[i])
+			}
+			m.widths[i] += add
+			given += add
+		}
+		if given == 0 {
+			break
+		}
+		rest -= given
 	}
+	m.slack = max(rest, 0)
 }
 
-// floor is how narrow column i may get: in the first pass its Min (a
-// fixed column without Min keeps its width), in the last nothing.
-func (m *Model) floor(i, pass int) int {
-	c := m.cols[i]
-	switch {
-	case pass > 0:
-		return 0
-	case c.Flex == 0 && c.Min == 0:
-		return c.Width
-	default:
-		return c.Min
+// byKeep is the column indexes, lowest Keep first; among equals the
+// rightmost first.
+func (m *Model) byKeep() []int {
+	order := make([]int, len(m.cols))
+	for i := range order {
+		order[i] = len(m.cols) - 1 - i
 	}
+	sort.SliceStable(order, func(a, b int) bool { return m.cols[order[a]].Keep < m.cols[order[b]].Keep })
+	return order
 }
+
+func (m *Model) visible() int {
+	n := 0
+	for _, h := range m.hidden {
+		if !h {
+			n++
+		}
+	}
+	return n
+}
+
+// used is the width of the visible columns; avail what they may take
+// (the row marker and the gaps between them aside).
+func (m *Model) used() int {
+	total := 0
+	for i, w := range m.widths {
+		if !m.hidden[i] {
+			total += w
+		}
+	}
+	return total
+}
+
+func (m *Model) avail() int { return m.width - 2 - max(m.visible()-1, 0) }
 
 // View draws the header and the visible rows only.
 func (m Model) View(cell CellFunc, paint PaintFunc) string {
 	var b strings.Builder
 	b.Grow((m.width + 16) * (m.height + 1))
 	b.WriteString("  ")
+	first := true
 	for i, c := range m.cols {
-		if i > 0 {
+		if m.hidden[i] {
+			continue
+		}
+		if !first {
 			b.WriteByte(' ')
 		}
+		first = false
 		b.WriteString(m.header.Apply(sanitize.Cell(c.Title, m.widths[i])))
+	}
+	b.WriteString(strings.Repeat(" ", m.slack))
+	if m.rule {
+		b.WriteString("\n" + strings.Repeat("─", m.width))
 	}
 	end := min(m.offset+m.height, m.n)
 	for r := m.offset; r < end; r++ {
@@ -272,16 +392,22 @@ func (m Model) row(b *strings.Builder, r int, cell CellFunc, paint PaintFunc) {
 	} else {
 		line.WriteString("  ")
 	}
+	first := true
 	for c := range m.cols {
-		if c > 0 {
+		if m.hidden[c] {
+			continue
+		}
+		if !first {
 			line.WriteByte(' ')
 		}
+		first = false
 		text := sanitize.Cell(cell(r, c), m.widths[c])
 		if !selected && paint != nil {
 			text = paint(r, c).Apply(text)
 		}
 		line.WriteString(text)
 	}
+	line.WriteString(strings.Repeat(" ", m.slack))
 	if selected {
 		b.WriteString(m.selected.Apply(line.String()))
 		return

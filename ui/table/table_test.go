@@ -9,8 +9,10 @@ import (
 	"github.com/amkeys/amkeys/ui/styles"
 )
 
+// newTable is a colour table: the header is one line (without colour it
+// has a rule under it, see TestNoColorHeaderHasARule).
 func newTable(rows int) Model {
-	m := New([]Column{{Title: "name", Flex: 1, Min: 4}, {Title: "id", Width: 6, Min: 3}}, styles.New(true))
+	m := New([]Column{{Title: "name", Flex: 1, Min: 4}, {Title: "id", Width: 6, Min: 3}}, styles.New(false))
 	m.SetSize(40, 11) // a header and 10 rows
 	m.SetRows(rows)
 	return m
@@ -89,10 +91,55 @@ func TestNarrowLayoutKeepsMinimumsFirst(t *testing.T) {
 	}
 	m.SetSize(20, 5)
 	total := 0
-	for _, w := range m.widths {
-		total += w
+	for i, w := range m.widths {
+		if !m.hidden[i] {
+			total += w + 1
+		}
 	}
-	if total > 20-2-2 {
+	if total-1 > 20-2 {
 		t.Fatalf("widths %v overflow 20 columns", m.widths)
+	}
+}
+
+func TestLayoutSharesByKeepAndCaps(t *testing.T) {
+	cols := []Column{
+		{Title: "name", Flex: 1, Min: 12, Want: 24, Max: 40, Keep: 9},
+		{Title: "prefix", Width: 12, Min: 9, Keep: 6},
+		{Title: "created", Width: 10, Keep: 2},
+		{Title: "used", Width: 14, Min: 11, Keep: 8},
+	}
+	m := New(cols, styles.New(true))
+	// Wide: the name stops at its cap and the rest is padding.
+	m.SetSize(200, 5)
+	if m.widths[0] != 40 || m.widths[1] != 12 || m.widths[3] != 14 || m.Hidden(2) {
+		t.Fatalf("at 200 columns: widths %v hidden %v", m.widths, m.hidden)
+	}
+	if line := strings.Split(m.View(func(int, int) string { return "x" }, nil), "\n")[0]; len([]rune(line)) != 200 {
+		t.Fatalf("the header is %d wide, want 200", len([]rune(line)))
+	}
+	// Narrow: prefix and used shrink, created goes before the name drops
+	// below its preferred width.
+	m.SetSize(54, 5)
+	if !m.Hidden(2) || m.widths[0] < 24 || m.widths[1] != 9 || m.widths[3] != 11 {
+		t.Fatalf("at 54 columns: widths %v hidden %v", m.widths, m.hidden)
+	}
+	if line := strings.Split(m.View(func(int, int) string { return "x" }, nil), "\n")[0]; strings.Contains(line, "created") {
+		t.Fatalf("a hidden column is drawn: %q", line)
+	}
+}
+
+// Issue 11, item 23: without colour the header is set apart by a rule,
+// and clicks still land on the row under the pointer.
+func TestNoColorHeaderHasARule(t *testing.T) {
+	m := New([]Column{{Title: "name", Flex: 1}}, styles.New(true))
+	m.SetSize(20, 6)
+	m.SetRows(10)
+	lines := strings.Split(m.View(func(r, c int) string { return "row" + string(rune('0'+r)) }, nil), "\n")
+	if len(lines) != 6 || lines[1] != strings.Repeat("─", 20) || !strings.Contains(lines[2], "row0") {
+		t.Fatalf("no rule under the header: %q", lines)
+	}
+	m, _ = m.Update(tea.MouseMsg{Button: tea.MouseButtonLeft, Action: tea.MouseActionPress, Y: 3})
+	if m.Cursor() != 1 {
+		t.Fatalf("a click on row1's line selected row %d", m.Cursor())
 	}
 }

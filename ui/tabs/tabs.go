@@ -122,6 +122,12 @@ func (m *Model) Status() string {
 // digits and tab are its.
 func (m *Model) CapturesInput() bool { return m.Active() != nil && m.Active().CapturesInput() }
 
+// TakesBack is the shown tab's: esc clears its filter first.
+func (m *Model) TakesBack() bool {
+	b, ok := m.Active().(common.BackTaker)
+	return ok && b.TakesBack()
+}
+
 // GuardQuit passes the question to the shown tab.
 func (m *Model) GuardQuit() bool {
 	g, ok := m.Active().(common.QuitGuard)
@@ -228,7 +234,7 @@ func (m *Model) labels() []string {
 	for i, t := range m.tabs {
 		l := t.Name
 		if i < len(m.KeyMap.Jump) {
-			l = m.KeyMap.Jump[i].Help().Key + " " + l
+			l = m.KeyMap.Jump[i].Help().Key + ":" + l // "1:pods", not "1 pods"
 		}
 		if i == m.active {
 			out[i] = "[" + l + "]"
@@ -285,4 +291,5 @@ func (m *Model) bar() string {
 var (
 	_ common.Screen    = (*Model)(nil)
 	_ common.QuitGuard = (*Model)(nil)
+	_ common.BackTaker = (*Model)(nil)
 )

@@ -96,7 +96,7 @@ func TestTabsCycleAndJump(t *testing.T) {
 	if m.Title() != "alpha" || m.Status() != "alpha status" {
 		t.Errorf("title %q, status %q: want the shown tab's", m.Title(), m.Status())
 	}
-	if !strings.HasPrefix(uitest.Plain(m.View()), "[1 alpha]  2 beta   3 gamma\nview of alpha") {
+	if !strings.HasPrefix(uitest.Plain(m.View()), "[1:alpha]  2:beta   3:gamma\nview of alpha") {
 		t.Errorf("view:\n%s", uitest.Plain(m.View()))
 	}
 }
@@ -133,7 +133,7 @@ func TestTabsSendResultsToEveryMadeScreen(t *testing.T) {
 
 func TestTabsMouse(t *testing.T) {
 	m, probes, _ := newTabs(t)
-	// "[1 alpha]  2 beta   3 gamma": beta starts at column 10.
+	// "[1:alpha]  2:beta   3:gamma": beta starts at column 10.
 	m.Update(tea.MouseMsg{X: 12, Y: 0, Button: tea.MouseButtonLeft, Action: tea.MouseActionPress})
 	if m.ActiveIndex() != 1 {
 		t.Fatalf("a click on beta showed tab %d", m.ActiveIndex())

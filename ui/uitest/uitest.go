@@ -38,7 +38,7 @@ func NewCommon(t testing.TB, api common.API) *common.Common {
 	return &common.Common{
 		Ctx:      ctx,
 		API:      api,
-		Settings: common.Settings{Profile: "test", BaseURL: "http://127.0.0.1:1", PageSize: 50, StaleDays: 90, ClipboardClear: 30 * time.Second},
+		Settings: common.Settings{Profile: "test", BaseURL: "http://127.0.0.1:1", PageSize: 50, StaleDays: 90, ClipboardClear: 30 * time.Second, UTC: true},
 		Styles:   styles.New(true),
 		Now:      func() time.Time { return Clock },
 	}
