@@ -237,6 +237,7 @@ func (m *Model) dropKey(scope client.Scope, keyID string) {
 	if m.res == nil {
 		return
 	}
+	selected, at := m.selectedID(), m.table.Cursor() // before the indexes shift
 	for i, k := range m.res.Keys {
 		listedIn := (scope.IsOrganization() && k.PodID == "") ||
 			(scope.Kind == client.ScopePod && k.PodID == scope.ID) ||
@@ -250,7 +251,7 @@ func (m *Model) dropKey(scope client.Scope, keyID string) {
 				}
 			}
 			m.sum = audit.Summarize(m.res, m.policy())
-			m.refilter()
+			m.refilterOn(selected, at) // the row below moves up when the deleted key was selected
 			return
 		}
 	}

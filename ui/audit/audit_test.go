@@ -326,3 +326,61 @@ func TestStoppedAndUnreadableAreShown(t *testing.T) {
 		}
 	}
 }
+
+// f and p keep the cursor on the selected key (by id) while it is still
+// listed; a key the filter hides sends the cursor to the top.
+func TestFiltersKeepTheSelectedKey(t *testing.T) {
+	m := newScreen(t, fakeOrg(), 110, 30)
+	finish(t, m, m.Init())
+	policy := m.policy()
+	var want string
+	selected := func(step string, from int) {
+		t.Helper()
+		if got := m.key(m.table.Cursor()).ID; got != want {
+			t.Fatalf("after %s the cursor is on %q (row %d), want %q", step, got, m.table.Cursor(), want)
+		}
+		if m.table.Cursor() == from {
+			t.Fatalf("%s: the test needs the key's row to move (stays %d)", step, from)
+		}
+	}
+
+	// p: the last bearer key, below keys of other pods.
+	row := 0
+	for i := range m.rows {
+		if m.key(i).IsBearer() {
+			row = i
+		}
+	}
+	want = m.key(row).ID
+	m.table.SetCursor(row)
+	m.Update(uitest.Key("p"))
+	selected("p (this pod)", row)
+	from := m.table.Cursor()
+	m.Update(uitest.Key("p"))
+	selected("p (all pods)", from)
+
+	// f: from stale to unrestricted, a key that is both.
+	m.setShow(ShowStale)
+	row = -1
+	for i := range m.rows {
+		if policy.Findings(m.key(i)).Has(audit.FindUnrestricted) {
+			row = i
+		}
+	}
+	if row < 0 {
+		t.Fatal("the fake has no stale unrestricted key")
+	}
+	want = m.key(row).ID
+	m.table.SetCursor(row)
+	m.Update(uitest.Key("f"))
+	if m.show != ShowUnrestricted {
+		t.Fatalf("f went to %s, want unrestricted", showNames[m.show])
+	}
+	selected("f (unrestricted)", row)
+
+	// f again: expired shows only public keys, so the cursor goes to the top.
+	m.Update(uitest.Key("f"))
+	if m.table.Cursor() != 0 {
+		t.Errorf("the key left the list but the cursor is on row %d", m.table.Cursor())
+	}
+}
