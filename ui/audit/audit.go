@@ -22,7 +22,7 @@ import (
 
 // KeyMap holds the screen's bindings.
 type KeyMap struct {
-	Open, Show, ThisPod, Retry, Rescan key.Binding
+	Open, Show, ThisPod, Retry, Rescan, ClearFilter key.Binding
 }
 
 // DefaultKeyMap returns the screen's bindings.
@@ -33,6 +33,8 @@ func DefaultKeyMap() KeyMap {
 		ThisPod: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "this pod only")),
 		Retry:   key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "retry what failed")),
 		Rescan:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "audit again")),
+		// esc reaches the screen only while TakesBack says so.
+		ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filters")),
 	}
 }
 
@@ -178,6 +180,9 @@ func (m *Model) updateKey(k tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(k, m.KeyMap.Open):
 		return m.open()
+	case key.Matches(k, m.KeyMap.ClearFilter):
+		m.show, m.pod = ShowAll, nil
+		m.refilter()
 	case key.Matches(k, m.KeyMap.Show):
 		m.setShow((m.show + 1) % showCount)
 	case key.Matches(k, m.KeyMap.ThisPod):
@@ -266,6 +271,13 @@ func (m *Model) SetSize(w, h int) {
 // Title is the breadcrumb entry.
 func (m *Model) Title() string { return "audit" }
 
+// TakesBack is true while a filter (f or p) is applied: esc clears it
+// before it means back. While scanning esc cancels, so it is the root's.
+func (m *Model) TakesBack() bool { return m.scan == nil && m.filtered() }
+
+// filtered reports whether f or p narrows the table.
+func (m *Model) filtered() bool { return m.res != nil && (m.show != ShowAll || m.pod != nil) }
+
 // CapturesInput: the screen has no text field.
 func (m *Model) CapturesInput() bool { return false }
 
@@ -285,13 +297,13 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.scan != nil || m.res == nil {
 		return nil // esc (back) cancels; the root shows it
 	}
-	return []key.Binding{m.KeyMap.Open, m.showBinding(), m.podBinding(), m.retryBinding(), m.KeyMap.Rescan}
+	return []key.Binding{m.KeyMap.Open, m.showBinding(), m.podBinding(), m.clearBinding(), m.retryBinding(), m.KeyMap.Rescan}
 }
 
 // FullHelp is the ? page.
 func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{m.KeyMap.Open, m.showBinding(), m.podBinding(), m.retryBinding(), m.KeyMap.Rescan},
+		{m.KeyMap.Open, m.showBinding(), m.podBinding(), m.clearBinding(), m.retryBinding(), m.KeyMap.Rescan},
 		m.table.KeyMap.Bindings(),
 	}
 }
@@ -307,6 +319,12 @@ func (m *Model) podBinding() key.Binding {
 	if m.pod != nil {
 		b.SetHelp("p", "all pods")
 	}
+	return b
+}
+
+func (m *Model) clearBinding() key.Binding {
+	b := m.KeyMap.ClearFilter
+	b.SetEnabled(m.filtered())
 	return b
 }
 

@@ -384,3 +384,34 @@ func TestFiltersKeepTheSelectedKey(t *testing.T) {
 		t.Errorf("the key left the list but the cursor is on row %d", m.table.Cursor())
 	}
 }
+
+// With f or p applied esc belongs to the screen (the root asks TakesBack)
+// and clears both filters, keeping the selected key; then esc means back.
+func TestEscClearsTheFiltersFirst(t *testing.T) {
+	m := newScreen(t, fakeOrg(), 110, 30)
+	var _ common.BackTaker = m
+	if m.TakesBack() {
+		t.Fatal("esc must cancel a running scan (the root's GuardQuit)")
+	}
+	finish(t, m, m.Init())
+	if m.TakesBack() {
+		t.Fatal("esc taken without a filter")
+	}
+	m.Update(uitest.Key("j"))
+	m.Update(uitest.Key("p"))
+	m.Update(uitest.Key("f"))
+	want := m.key(m.table.Cursor()).ID
+	if !m.TakesBack() || !strings.Contains(uitest.Plain(m.View()), "show: never used · pod: ") {
+		t.Fatal("esc not taken with f and p applied")
+	}
+	if b := m.clearBinding(); !b.Enabled() || b.Help().Key != "esc" {
+		t.Error("the footer does not offer esc")
+	}
+	m.Update(uitest.Key("esc"))
+	if m.TakesBack() || m.show != ShowAll || m.pod != nil || len(m.rows) != len(m.Result().Keys) {
+		t.Fatalf("esc did not clear the filters: show %s, pod %v, %d rows", showNames[m.show], m.pod, len(m.rows))
+	}
+	if got := m.key(m.table.Cursor()).ID; got != want {
+		t.Errorf("esc moved the cursor from %q to %q", want, got)
+	}
+}
