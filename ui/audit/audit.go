@@ -167,8 +167,8 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		m.table, _ = m.table.Update(msg) // the wheel scrolls
 		return m, nil
 	}
-	if scope, keyID, ok := keys.DeletedKey(msg); ok {
-		m.dropKey(scope, keyID)
+	if scope, keyID, ok := keys.DeletedKey(msg); ok && m.dropKey(scope, keyID) {
+		return m, m.countsCmd() // the pods list shows one key less
 	}
 	return m, nil
 }
@@ -209,9 +209,9 @@ func (m *Model) setResult(res *audit.Result) tea.Cmd {
 	m.table.SetCursor(0)
 	m.resize()
 	if !res.Complete() && res.CanRetry() {
-		return common.Notify("The audit is incomplete: R retries the listings that failed")
+		return tea.Batch(m.countsCmd(), common.Notify("The audit is incomplete: R retries the listings that failed"))
 	}
-	return nil
+	return m.countsCmd()
 }
 
 // open pushes the key's pod screen with the cursor on the key.
@@ -237,10 +237,11 @@ func (m *Model) open() tea.Cmd {
 }
 
 // dropKey removes a key deleted in a keys screen of scope: the
-// organization's keys, its pod's, or its inbox's.
-func (m *Model) dropKey(scope client.Scope, keyID string) {
+// organization's keys, its pod's, or its inbox's. It reports whether the
+// audit held the key.
+func (m *Model) dropKey(scope client.Scope, keyID string) bool {
 	if m.res == nil {
-		return
+		return false
 	}
 	selected, at := m.selectedID(), m.table.Cursor() // before the indexes shift
 	for i, k := range m.res.Keys {
@@ -257,9 +258,10 @@ func (m *Model) dropKey(scope client.Scope, keyID string) {
 			}
 			m.sum = audit.Summarize(m.res, m.policy())
 			m.refilterOn(selected, at) // the row below moves up when the deleted key was selected
-			return
+			return true
 		}
 	}
+	return false
 }
 
 // SetSize keeps the size; the table gets what the header leaves.

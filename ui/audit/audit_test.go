@@ -250,8 +250,14 @@ func TestOpenFocusesTheKeyAndDeleteDropsIt(t *testing.T) {
 	// Delete it there (a key never used recently needs no typing).
 	ks.Update(uitest.Key("d"))
 	_, cmd = ks.Update(uitest.Key("y"))
+	var counts tea.Cmd
 	for _, msg := range uitest.Collect(cmd, uitest.Patience) {
-		m.Update(msg)
+		if _, c := m.Update(msg); c != nil {
+			counts = c
+		}
+	}
+	if n := countsOf(t, counts).Pods[pod.ID].Keys; n != 34 {
+		t.Errorf("after the delete the pods are told %d keys, want 34 (35 made, 1 deleted)", n)
 	}
 	if len(m.rows) != 35 || m.sum.Keys != 35 {
 		t.Errorf("after the delete the audit shows %d rows (%d keys), want 35", len(m.rows), m.sum.Keys)
@@ -413,5 +419,75 @@ func TestEscClearsTheFiltersFirst(t *testing.T) {
 	}
 	if got := m.key(m.table.Cursor()).ID; got != want {
 		t.Errorf("esc moved the cursor from %q to %q", want, got)
+	}
+}
+
+// countsOf runs cmd and returns the AuditCountsMsg among its messages.
+func countsOf(t *testing.T, cmd tea.Cmd) common.AuditCountsMsg {
+	t.Helper()
+	for _, msg := range uitest.Collect(cmd, uitest.Patience) {
+		if c, ok := msg.(common.AuditCountsMsg); ok {
+			return c
+		}
+	}
+	t.Fatal("no AuditCountsMsg sent")
+	return common.AuditCountsMsg{}
+}
+
+// A finished audit tells the pods screen each pod's keys (its inboxes'
+// included) and stale keys; a pod whose listing failed is left out.
+func TestAuditSendsPodCounts(t *testing.T) {
+	api := fakeOrg()
+	m := newScreen(t, api, 110, 30)
+	var last tea.Cmd
+	for cmd := m.Init(); cmd != nil; {
+		msg := cmd()
+		if _, ok := msg.(doneMsg); ok {
+			_, last = m.Update(msg)
+			break
+		}
+		_, cmd = m.Update(msg)
+	}
+	got := countsOf(t, last)
+	stale := map[string]int{}
+	for _, k := range m.Result().Keys {
+		if k.IsBearer() && audit.IsStale(k.UsedAt, uitest.Clock, m.c.Settings.StaleDays) {
+			stale[k.PodID]++
+		}
+	}
+	want := map[string]common.PodCount{
+		"a-pod": {Keys: 40 + 3, Stale: stale["a-pod"]}, "b-pod": {}, "c-pod": {Keys: 12, Stale: stale["c-pod"]},
+		"d-pod": {Keys: 25, Stale: stale["d-pod"]},
+	}
+	if len(got.Pods) != len(want) || !got.At.Equal(uitest.Clock) {
+		t.Fatalf("counts %v at %v, want %v", got.Pods, got.At, want)
+	}
+	for id, w := range want {
+		if got.Pods[id] != w {
+			t.Errorf("pod %s: %+v, want %+v", id, got.Pods[id], w)
+		}
+	}
+	if stale["a-pod"]+stale["c-pod"]+stale["d-pod"] == 0 {
+		t.Error("the fake has no stale key: the stale counts are untested")
+	}
+
+	// A pod whose listing failed has no count.
+	c, srv := uitest.SandboxCommon(t, "empty")
+	good, bad := srv.AddPod("Good pod", "good"), srv.AddPod("Bad pod", "bad")
+	srv.AddKey(good.ID, "g1", client.Restricted("inbox_read"), time.Time{})
+	srv.FailPod(bad.ID, 500)
+	m = New(c)
+	m.SetSize(110, 30)
+	for cmd := m.Init(); cmd != nil; {
+		msg := cmd()
+		if _, ok := msg.(doneMsg); ok {
+			_, last = m.Update(msg)
+			break
+		}
+		_, cmd = m.Update(msg)
+	}
+	got = countsOf(t, last)
+	if n, ok := got.Pods[good.ID]; !ok || n.Keys != 1 || len(got.Pods) != 1 {
+		t.Errorf("counts %v, want only the good pod with 1 key", got.Pods)
 	}
 }
