@@ -491,3 +491,25 @@ func TestAuditSendsPodCounts(t *testing.T) {
 		t.Errorf("counts %v, want only the good pod with 1 key", got.Pods)
 	}
 }
+
+// Dates are in the user's zone (local unless --utc), named once on the
+// filter line as on the keys screen.
+func TestTimesInTheUsersZone(t *testing.T) {
+	for _, utc := range []bool{true, false} {
+		m := newScreen(t, fakeOrg(), 140, 30)
+		m.c.Settings.UTC = utc
+		finish(t, m, m.Init())
+		loc, name := time.UTC, "UTC"
+		if !utc {
+			loc = time.Local
+			name, _ = uitest.Clock.In(time.Local).Zone()
+		}
+		k := m.key(0)
+		if got, want := m.cell(0, 4), k.CreatedAt.In(loc).Format("2006-01-02"); got != want {
+			t.Errorf("utc=%v: created %q, want %q", utc, got, want)
+		}
+		if frame := uitest.Plain(m.View()); strings.Count(frame, "times in "+name) != 1 {
+			t.Errorf("utc=%v: the frame does not name the zone %q once:\n%s", utc, name, frame)
+		}
+	}
+}

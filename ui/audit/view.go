@@ -204,7 +204,8 @@ func (m *Model) filterLine() string {
 		}
 	}
 	s := strconv.Itoa(len(m.rows)) + " of " + plural(len(m.res.Keys), "credential") + " · stalest first · show: " +
-		showNames[m.show] + " · pod: " + pod + " · stale after " + plural(m.c.Settings.StaleDays, "day")
+		showNames[m.show] + " · pod: " + pod + " · stale after " + plural(m.c.Settings.StaleDays, "day") +
+		" · times in " + m.c.Times().Name(m.now)
 	return m.c.Styles.MutedPaint.Apply(sanitize.Truncate(s, m.width))
 }
 
@@ -228,7 +229,7 @@ func (m *Model) cell(row, col int) string {
 		}
 		return keys.MaskPrefix(k.Prefix)
 	case 4:
-		return format.Date(k.CreatedAt)
+		return m.c.Times().Date(k.CreatedAt) // the filter line names the zone
 	case 5:
 		if !k.IsBearer() {
 			return expiry(k, m.now)
