@@ -513,3 +513,33 @@ func TestTimesInTheUsersZone(t *testing.T) {
 		}
 	}
 }
+
+// The counts say when they include the organization's own credentials,
+// which are in no pod.
+func TestSummarySaysOrganizationKeysAreCounted(t *testing.T) {
+	c, srv := uitest.SandboxCommon(t, "empty") // it holds one organization key
+	pod := srv.AddPod("Only pod", "only")
+	srv.AddKey(pod.ID, "k1", client.Restricted("inbox_read"), time.Time{})
+	srv.AddKey(pod.ID, "k2", client.Restricted("inbox_read"), time.Time{})
+	m := New(c)
+	m.SetSize(140, 30)
+	finish(t, m, m.Init())
+	if m.sum.KeyScopes.Organization != 1 {
+		t.Fatalf("%d organization keys, want the sandbox's one", m.sum.KeyScopes.Organization)
+	}
+	if frame := uitest.Plain(m.View()); !strings.Contains(frame, "3 keys and 0 public keys in 1 pod and the organization ·") {
+		t.Errorf("the summary does not say the organization's keys are counted:\n%s", frame)
+	}
+	if s := m.Status(); !strings.HasSuffix(s, "in 1 pod and the organization") {
+		t.Errorf("status %q", s)
+	}
+
+	// Without organization credentials the counts are the pods' alone.
+	api := fakeOrg()
+	api.creds = api.creds[1:3] // the inbox's and the pod's public keys
+	m = newScreen(t, api, 140, 30)
+	finish(t, m, m.Init())
+	if frame := uitest.Plain(m.View()); !strings.Contains(frame, "80 keys and 2 public keys in 4 pods ·") {
+		t.Errorf("summary without organization credentials:\n%s", frame)
+	}
+}
