@@ -22,7 +22,7 @@ import (
 
 // KeyMap holds the screen's bindings.
 type KeyMap struct {
-	Open, Show, ThisPod, Retry, Rescan key.Binding
+	Open, Show, ThisPod, Retry, Rescan, ClearFilter key.Binding
 }
 
 // DefaultKeyMap returns the screen's bindings.
@@ -33,6 +33,8 @@ func DefaultKeyMap() KeyMap {
 		ThisPod: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "this pod only")),
 		Retry:   key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "retry what failed")),
 		Rescan:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "audit again")),
+		// esc reaches the screen only while TakesBack says so.
+		ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filters")),
 	}
 }
 
@@ -165,8 +167,8 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		m.table, _ = m.table.Update(msg) // the wheel scrolls
 		return m, nil
 	}
-	if scope, keyID, ok := keys.DeletedKey(msg); ok {
-		m.dropKey(scope, keyID)
+	if scope, keyID, ok := keys.DeletedKey(msg); ok && m.dropKey(scope, keyID) {
+		return m, m.countsCmd() // the pods list shows one key less
 	}
 	return m, nil
 }
@@ -178,6 +180,9 @@ func (m *Model) updateKey(k tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(k, m.KeyMap.Open):
 		return m.open()
+	case key.Matches(k, m.KeyMap.ClearFilter):
+		m.show, m.pod = ShowAll, nil
+		m.refilter()
 	case key.Matches(k, m.KeyMap.Show):
 		m.setShow((m.show + 1) % showCount)
 	case key.Matches(k, m.KeyMap.ThisPod):
@@ -204,9 +209,9 @@ func (m *Model) setResult(res *audit.Result) tea.Cmd {
 	m.table.SetCursor(0)
 	m.resize()
 	if !res.Complete() && res.CanRetry() {
-		return common.Notify("The audit is incomplete: R retries the listings that failed")
+		return tea.Batch(m.countsCmd(), common.Notify("The audit is incomplete: R retries the listings that failed"))
 	}
-	return nil
+	return m.countsCmd()
 }
 
 // open pushes the key's pod screen with the cursor on the key.
@@ -232,11 +237,13 @@ func (m *Model) open() tea.Cmd {
 }
 
 // dropKey removes a key deleted in a keys screen of scope: the
-// organization's keys, its pod's, or its inbox's.
-func (m *Model) dropKey(scope client.Scope, keyID string) {
+// organization's keys, its pod's, or its inbox's. It reports whether the
+// audit held the key.
+func (m *Model) dropKey(scope client.Scope, keyID string) bool {
 	if m.res == nil {
-		return
+		return false
 	}
+	selected, at := m.selectedID(), m.table.Cursor() // before the indexes shift
 	for i, k := range m.res.Keys {
 		listedIn := (scope.IsOrganization() && k.PodID == "") ||
 			(scope.Kind == client.ScopePod && k.PodID == scope.ID) ||
@@ -250,10 +257,11 @@ func (m *Model) dropKey(scope client.Scope, keyID string) {
 				}
 			}
 			m.sum = audit.Summarize(m.res, m.policy())
-			m.refilter()
-			return
+			m.refilterOn(selected, at) // the row below moves up when the deleted key was selected
+			return true
 		}
 	}
+	return false
 }
 
 // SetSize keeps the size; the table gets what the header leaves.
@@ -264,6 +272,13 @@ func (m *Model) SetSize(w, h int) {
 
 // Title is the breadcrumb entry.
 func (m *Model) Title() string { return "audit" }
+
+// TakesBack is true while a filter (f or p) is applied: esc clears it
+// before it means back. While scanning esc cancels, so it is the root's.
+func (m *Model) TakesBack() bool { return m.scan == nil && m.filtered() }
+
+// filtered reports whether f or p narrows the table.
+func (m *Model) filtered() bool { return m.res != nil && (m.show != ShowAll || m.pod != nil) }
 
 // CapturesInput: the screen has no text field.
 func (m *Model) CapturesInput() bool { return false }
@@ -276,7 +291,8 @@ func (m *Model) Status() string {
 	case m.res == nil:
 		return ""
 	}
-	return plural(m.sum.Keys, "key") + " · " + plural(m.sum.PublicKeys, "public key") + " in " + plural(m.sum.PodsScanned, "pod")
+	return plural(m.sum.Keys, "key") + " · " + plural(m.sum.PublicKeys, "public key") + " in " + plural(m.sum.PodsScanned, "pod") +
+		m.andOrganization()
 }
 
 // ShortHelp is the footer.
@@ -284,13 +300,13 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.scan != nil || m.res == nil {
 		return nil // esc (back) cancels; the root shows it
 	}
-	return []key.Binding{m.KeyMap.Open, m.showBinding(), m.podBinding(), m.retryBinding(), m.KeyMap.Rescan}
+	return []key.Binding{m.KeyMap.Open, m.showBinding(), m.podBinding(), m.clearBinding(), m.retryBinding(), m.KeyMap.Rescan}
 }
 
 // FullHelp is the ? page.
 func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{m.KeyMap.Open, m.showBinding(), m.podBinding(), m.retryBinding(), m.KeyMap.Rescan},
+		{m.KeyMap.Open, m.showBinding(), m.podBinding(), m.clearBinding(), m.retryBinding(), m.KeyMap.Rescan},
 		m.table.KeyMap.Bindings(),
 	}
 }
@@ -306,6 +322,12 @@ func (m *Model) podBinding() key.Binding {
 	if m.pod != nil {
 		b.SetHelp("p", "all pods")
 	}
+	return b
+}
+
+func (m *Model) clearBinding() key.Binding {
+	b := m.KeyMap.ClearFilter
+	b.SetEnabled(m.filtered())
 	return b
 }
 

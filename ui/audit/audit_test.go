@@ -250,8 +250,14 @@ func TestOpenFocusesTheKeyAndDeleteDropsIt(t *testing.T) {
 	// Delete it there (a key never used recently needs no typing).
 	ks.Update(uitest.Key("d"))
 	_, cmd = ks.Update(uitest.Key("y"))
+	var counts tea.Cmd
 	for _, msg := range uitest.Collect(cmd, uitest.Patience) {
-		m.Update(msg)
+		if _, c := m.Update(msg); c != nil {
+			counts = c
+		}
+	}
+	if n := countsOf(t, counts).Pods[pod.ID].Keys; n != 34 {
+		t.Errorf("after the delete the pods are told %d keys, want 34 (35 made, 1 deleted)", n)
 	}
 	if len(m.rows) != 35 || m.sum.Keys != 35 {
 		t.Errorf("after the delete the audit shows %d rows (%d keys), want 35", len(m.rows), m.sum.Keys)
@@ -324,5 +330,216 @@ func TestStoppedAndUnreadableAreShown(t *testing.T) {
 		if sanitize.HasControl(uitest.Plain(l)) {
 			t.Fatalf("line holds control characters: %q", l)
 		}
+	}
+}
+
+// f and p keep the cursor on the selected key (by id) while it is still
+// listed; a key the filter hides sends the cursor to the top.
+func TestFiltersKeepTheSelectedKey(t *testing.T) {
+	m := newScreen(t, fakeOrg(), 110, 30)
+	finish(t, m, m.Init())
+	policy := m.policy()
+	var want string
+	selected := func(step string, from int) {
+		t.Helper()
+		if got := m.key(m.table.Cursor()).ID; got != want {
+			t.Fatalf("after %s the cursor is on %q (row %d), want %q", step, got, m.table.Cursor(), want)
+		}
+		if m.table.Cursor() == from {
+			t.Fatalf("%s: the test needs the key's row to move (stays %d)", step, from)
+		}
+	}
+
+	// p: the last bearer key, below keys of other pods.
+	row := 0
+	for i := range m.rows {
+		if m.key(i).IsBearer() {
+			row = i
+		}
+	}
+	want = m.key(row).ID
+	m.table.SetCursor(row)
+	m.Update(uitest.Key("p"))
+	selected("p (this pod)", row)
+	from := m.table.Cursor()
+	m.Update(uitest.Key("p"))
+	selected("p (all pods)", from)
+
+	// f: from stale to unrestricted, a key that is both.
+	m.setShow(ShowStale)
+	row = -1
+	for i := range m.rows {
+		if policy.Findings(m.key(i)).Has(audit.FindUnrestricted) {
+			row = i
+		}
+	}
+	if row < 0 {
+		t.Fatal("the fake has no stale unrestricted key")
+	}
+	want = m.key(row).ID
+	m.table.SetCursor(row)
+	m.Update(uitest.Key("f"))
+	if m.show != ShowUnrestricted {
+		t.Fatalf("f went to %s, want unrestricted", showNames[m.show])
+	}
+	selected("f (unrestricted)", row)
+
+	// f again: expired shows only public keys, so the cursor goes to the top.
+	m.Update(uitest.Key("f"))
+	if m.table.Cursor() != 0 {
+		t.Errorf("the key left the list but the cursor is on row %d", m.table.Cursor())
+	}
+}
+
+// With f or p applied esc belongs to the screen (the root asks TakesBack)
+// and clears both filters, keeping the selected key; then esc means back.
+func TestEscClearsTheFiltersFirst(t *testing.T) {
+	m := newScreen(t, fakeOrg(), 110, 30)
+	var _ common.BackTaker = m
+	if m.TakesBack() {
+		t.Fatal("esc must cancel a running scan (the root's GuardQuit)")
+	}
+	finish(t, m, m.Init())
+	if m.TakesBack() {
+		t.Fatal("esc taken without a filter")
+	}
+	m.Update(uitest.Key("j"))
+	m.Update(uitest.Key("p"))
+	m.Update(uitest.Key("f"))
+	want := m.key(m.table.Cursor()).ID
+	if !m.TakesBack() || !strings.Contains(uitest.Plain(m.View()), "show: never used · pod: ") {
+		t.Fatal("esc not taken with f and p applied")
+	}
+	if b := m.clearBinding(); !b.Enabled() || b.Help().Key != "esc" {
+		t.Error("the footer does not offer esc")
+	}
+	m.Update(uitest.Key("esc"))
+	if m.TakesBack() || m.show != ShowAll || m.pod != nil || len(m.rows) != len(m.Result().Keys) {
+		t.Fatalf("esc did not clear the filters: show %s, pod %v, %d rows", showNames[m.show], m.pod, len(m.rows))
+	}
+	if got := m.key(m.table.Cursor()).ID; got != want {
+		t.Errorf("esc moved the cursor from %q to %q", want, got)
+	}
+}
+
+// countsOf runs cmd and returns the AuditCountsMsg among its messages.
+func countsOf(t *testing.T, cmd tea.Cmd) common.AuditCountsMsg {
+	t.Helper()
+	for _, msg := range uitest.Collect(cmd, uitest.Patience) {
+		if c, ok := msg.(common.AuditCountsMsg); ok {
+			return c
+		}
+	}
+	t.Fatal("no AuditCountsMsg sent")
+	return common.AuditCountsMsg{}
+}
+
+// A finished audit tells the pods screen each pod's keys (its inboxes'
+// included) and stale keys; a pod whose listing failed is left out.
+func TestAuditSendsPodCounts(t *testing.T) {
+	api := fakeOrg()
+	m := newScreen(t, api, 110, 30)
+	var last tea.Cmd
+	for cmd := m.Init(); cmd != nil; {
+		msg := cmd()
+		if _, ok := msg.(doneMsg); ok {
+			_, last = m.Update(msg)
+			break
+		}
+		_, cmd = m.Update(msg)
+	}
+	got := countsOf(t, last)
+	stale := map[string]int{}
+	for _, k := range m.Result().Keys {
+		if k.IsBearer() && audit.IsStale(k.UsedAt, uitest.Clock, m.c.Settings.StaleDays) {
+			stale[k.PodID]++
+		}
+	}
+	want := map[string]common.PodCount{
+		"a-pod": {Keys: 40 + 3, Stale: stale["a-pod"]}, "b-pod": {}, "c-pod": {Keys: 12, Stale: stale["c-pod"]},
+		"d-pod": {Keys: 25, Stale: stale["d-pod"]},
+	}
+	if len(got.Pods) != len(want) || !got.At.Equal(uitest.Clock) {
+		t.Fatalf("counts %v at %v, want %v", got.Pods, got.At, want)
+	}
+	for id, w := range want {
+		if got.Pods[id] != w {
+			t.Errorf("pod %s: %+v, want %+v", id, got.Pods[id], w)
+		}
+	}
+	if stale["a-pod"]+stale["c-pod"]+stale["d-pod"] == 0 {
+		t.Error("the fake has no stale key: the stale counts are untested")
+	}
+
+	// A pod whose listing failed has no count.
+	c, srv := uitest.SandboxCommon(t, "empty")
+	good, bad := srv.AddPod("Good pod", "good"), srv.AddPod("Bad pod", "bad")
+	srv.AddKey(good.ID, "g1", client.Restricted("inbox_read"), time.Time{})
+	srv.FailPod(bad.ID, 500)
+	m = New(c)
+	m.SetSize(110, 30)
+	for cmd := m.Init(); cmd != nil; {
+		msg := cmd()
+		if _, ok := msg.(doneMsg); ok {
+			_, last = m.Update(msg)
+			break
+		}
+		_, cmd = m.Update(msg)
+	}
+	got = countsOf(t, last)
+	if n, ok := got.Pods[good.ID]; !ok || n.Keys != 1 || len(got.Pods) != 1 {
+		t.Errorf("counts %v, want only the good pod with 1 key", got.Pods)
+	}
+}
+
+// Dates are in the user's zone (local unless --utc), named once on the
+// filter line as on the keys screen.
+func TestTimesInTheUsersZone(t *testing.T) {
+	for _, utc := range []bool{true, false} {
+		m := newScreen(t, fakeOrg(), 140, 30)
+		m.c.Settings.UTC = utc
+		finish(t, m, m.Init())
+		loc, name := time.UTC, "UTC"
+		if !utc {
+			loc = time.Local
+			name, _ = uitest.Clock.In(time.Local).Zone()
+		}
+		k := m.key(0)
+		if got, want := m.cell(0, 4), k.CreatedAt.In(loc).Format("2006-01-02"); got != want {
+			t.Errorf("utc=%v: created %q, want %q", utc, got, want)
+		}
+		if frame := uitest.Plain(m.View()); strings.Count(frame, "times in "+name) != 1 {
+			t.Errorf("utc=%v: the frame does not name the zone %q once:\n%s", utc, name, frame)
+		}
+	}
+}
+
+// The counts say when they include the organization's own credentials,
+// which are in no pod.
+func TestSummarySaysOrganizationKeysAreCounted(t *testing.T) {
+	c, srv := uitest.SandboxCommon(t, "empty") // it holds one organization key
+	pod := srv.AddPod("Only pod", "only")
+	srv.AddKey(pod.ID, "k1", client.Restricted("inbox_read"), time.Time{})
+	srv.AddKey(pod.ID, "k2", client.Restricted("inbox_read"), time.Time{})
+	m := New(c)
+	m.SetSize(140, 30)
+	finish(t, m, m.Init())
+	if m.sum.KeyScopes.Organization != 1 {
+		t.Fatalf("%d organization keys, want the sandbox's one", m.sum.KeyScopes.Organization)
+	}
+	if frame := uitest.Plain(m.View()); !strings.Contains(frame, "3 keys and 0 public keys in 1 pod and the organization ·") {
+		t.Errorf("the summary does not say the organization's keys are counted:\n%s", frame)
+	}
+	if s := m.Status(); !strings.HasSuffix(s, "in 1 pod and the organization") {
+		t.Errorf("status %q", s)
+	}
+
+	// Without organization credentials the counts are the pods' alone.
+	api := fakeOrg()
+	api.creds = api.creds[1:3] // the inbox's and the pod's public keys
+	m = newScreen(t, api, 140, 30)
+	finish(t, m, m.Init())
+	if frame := uitest.Plain(m.View()); !strings.Contains(frame, "80 keys and 2 public keys in 4 pods ·") {
+		t.Errorf("summary without organization credentials:\n%s", frame)
 	}
 }

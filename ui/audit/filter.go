@@ -48,20 +48,39 @@ func (m *Model) toggleThisPod() {
 type podRef struct{ id, name string }
 
 // refilter rebuilds the rows from the keys, keeping the audit's order, in
-// one pass.
-func (m *Model) refilter() {
+// one pass. The cursor stays on the selected key (by id) while it is still
+// listed, else goes to the top.
+func (m *Model) refilter() { m.refilterOn(m.selectedID(), 0) }
+
+// refilterOn rebuilds the rows with the cursor on the key id, or on row
+// fallback when that key is not listed.
+func (m *Model) refilterOn(id string, fallback int) {
 	if m.res == nil {
 		return
 	}
 	keep := m.keeper()
 	rows := m.rows[:0]
+	cursor := fallback
 	for i := range m.res.Keys {
-		if keep(&m.res.Keys[i]) {
+		if k := &m.res.Keys[i]; keep(k) {
+			if id != "" && k.ID == id {
+				cursor = len(rows)
+			}
 			rows = append(rows, int32(i))
 		}
 	}
 	m.rows = rows
 	m.table.SetRows(len(rows))
+	m.table.SetCursor(cursor)
+}
+
+// selectedID is the id of the key under the cursor, "" when none.
+func (m *Model) selectedID() string {
+	c := m.table.Cursor()
+	if m.res == nil || c >= len(m.rows) || int(m.rows[c]) >= len(m.res.Keys) {
+		return ""
+	}
+	return m.res.Keys[m.rows[c]].ID
 }
 
 func (m *Model) keeper() func(k *audit.Key) bool {

@@ -93,7 +93,7 @@ func (m *Model) summaryLine() string {
 		pods = strconv.Itoa(s.PodsScanned) + " of " + plural(s.Pods, "pod")
 	}
 	parts := []string{
-		plural(s.Keys, "key") + " and " + plural(s.PublicKeys, "public key") + " in " + pods,
+		plural(s.Keys, "key") + " and " + plural(s.PublicKeys, "public key") + " in " + pods + m.andOrganization(),
 		strconv.Itoa(s.Unrestricted) + " unrestricted",
 		strconv.Itoa(s.Stale) + " stale",
 		strconv.Itoa(s.Expired) + " expired",
@@ -102,6 +102,15 @@ func (m *Model) summaryLine() string {
 		plural(s.PodsWithoutKeys, "pod") + " without keys",
 	}
 	return m.c.Styles.TitlePaint.Apply(sanitize.Truncate(strings.Join(parts, " · "), m.width))
+}
+
+// andOrganization says that the counts include credentials of the
+// organization itself, which belong to no pod ("" when there are none).
+func (m *Model) andOrganization() string {
+	if m.sum.KeyScopes.Organization+m.sum.PublicKeyScopes.Organization == 0 {
+		return ""
+	}
+	return " and the organization"
 }
 
 // failureLines say why the result is incomplete: a stop, a cancel, the
@@ -204,7 +213,8 @@ func (m *Model) filterLine() string {
 		}
 	}
 	s := strconv.Itoa(len(m.rows)) + " of " + plural(len(m.res.Keys), "credential") + " · stalest first · show: " +
-		showNames[m.show] + " · pod: " + pod + " · stale after " + plural(m.c.Settings.StaleDays, "day")
+		showNames[m.show] + " · pod: " + pod + " · stale after " + plural(m.c.Settings.StaleDays, "day") +
+		" · times in " + m.c.Times().Name(m.now)
 	return m.c.Styles.MutedPaint.Apply(sanitize.Truncate(s, m.width))
 }
 
@@ -228,7 +238,7 @@ func (m *Model) cell(row, col int) string {
 		}
 		return keys.MaskPrefix(k.Prefix)
 	case 4:
-		return format.Date(k.CreatedAt)
+		return m.c.Times().Date(k.CreatedAt) // the filter line names the zone
 	case 5:
 		if !k.IsBearer() {
 			return expiry(k, m.now)

@@ -41,8 +41,9 @@ func TestCopyNativeIsConfirmedAndSendsNothingToTerminal(t *testing.T) {
 	if term.Len() != 0 {
 		t.Fatalf("terminal got %q although native worked", term.String())
 	}
-	if !strings.Contains(res.Message, "Copied") || !strings.Contains(res.Message, "30s") {
-		t.Fatalf("message %q should say copied and when it is cleared", res.Message)
+	// The secret screen counts the clear down: the message does not repeat it.
+	if res.Message != "Copied the key to the clipboard." {
+		t.Fatalf("message %q, want one sentence that says copied", res.Message)
 	}
 	if !rcpt.Clearable() || rcpt.Method != Native || rcpt.ClearAt.Sub(rcpt.CopiedAt) != 30*time.Second {
 		t.Fatalf("receipt %+v", rcpt)
@@ -127,7 +128,7 @@ func TestNativeFailureFallsBackToOSC52(t *testing.T) {
 	if res.Err == nil || !strings.Contains(res.Err.Error(), "exit status 1") {
 		t.Fatalf("Err %v should say why native was not used", res.Err)
 	}
-	if !strings.Contains(res.Message, "cannot confirm your terminal accepted it") {
+	if !strings.Contains(res.Message, "Sent the key to the terminal (OSC 52), which amkeys cannot confirm") {
 		t.Fatalf("message %q must not claim success", res.Message)
 	}
 	if rcpt.Method != OSC52 || !rcpt.Clearable() {
@@ -207,7 +208,7 @@ func TestClearAfterOSC52SendsEmptySequence(t *testing.T) {
 	if !cr.Unconfirmed || cr.Cleared || cr.Err != nil {
 		t.Fatalf("got %+v, want unconfirmed", cr)
 	}
-	if !strings.Contains(cr.Message, "Sent a clear request to the terminal") || !strings.Contains(cr.Message, "cannot confirm") {
+	if !strings.Contains(cr.Message, "Asked the terminal to clear it") || !strings.Contains(cr.Message, "cannot confirm") {
 		t.Fatalf("message %q should say what was and was not done", cr.Message)
 	}
 	if fake.Reads() != 0 {
@@ -409,6 +410,18 @@ func TestOSC52MessagesWarnOfTmuxBuffers(t *testing.T) {
 			if warns == passthrough {
 				t.Errorf("passthrough %v: message %q (tmux buffer warning: %v)", passthrough, msg, warns)
 			}
+			// Inside tmux (TMUX set: passthrough) tmux 3.3+ drops the
+			// sequence unless allowed: the message says how.
+			hint := strings.Contains(msg, "tmux set -g allow-passthrough on")
+			if hint != passthrough {
+				t.Errorf("passthrough %v: message %q (allow-passthrough hint: %v)", passthrough, msg, hint)
+			}
+			oneSentence(t, msg)
+		}
+		// The secret screen counts the clear down; the copy message must
+		// not promise a clear of its own (issue 11 item 9).
+		if strings.Contains(res.Message, "clear") {
+			t.Errorf("passthrough %v: the copy message %q speaks of clearing", passthrough, res.Message)
 		}
 	}
 	// A native copy involves no terminal and no tmux.
@@ -416,4 +429,30 @@ func TestOSC52MessagesWarnOfTmuxBuffers(t *testing.T) {
 	if strings.Contains(res.Message, "tmux") {
 		t.Errorf("native copy message %q mentions tmux", res.Message)
 	}
+}
+
+// oneSentence fails unless msg is one short sentence: one full stop, at
+// the end, and at most two lines of an 80-column terminal.
+func oneSentence(t *testing.T, msg string) {
+	t.Helper()
+	if !strings.HasSuffix(msg, ".") || strings.Count(msg, ". ") != 0 || len(msg) > 160 {
+		t.Errorf("message %q (%d bytes) is not one short sentence", msg, len(msg))
+	}
+}
+
+// Every copy and clear message is one short sentence (issue 11 item 9).
+func TestMessagesAreOneSentence(t *testing.T) {
+	fake := NewFake()
+	c := New(fake, &bytes.Buffer{}, testOptions())
+	res, rcpt := c.Copy(context.Background(), newSecret(t))
+	oneSentence(t, res.Message)
+	oneSentence(t, c.ClearIfUnchanged(context.Background(), rcpt).Message)
+	_, rcpt = c.Copy(context.Background(), newSecret(t))
+	fake.Set("something else")
+	oneSentence(t, c.ClearIfUnchanged(context.Background(), rcpt).Message)
+	oneSentence(t, c.nativeResult(errReadBackDiffers).Message)
+	oneSentence(t, c.nativeResult(errors.New("read failed")).Message)
+	oneSentence(t, msgCannotCheck(errors.New("read failed")))
+	oneSentence(t, msgCannotClear(errors.New("write failed")))
+	oneSentence(t, msgCannotSendClear(errors.New("closed")))
 }

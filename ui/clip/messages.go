@@ -10,16 +10,22 @@ import (
 // User-facing texts. None of them may ever contain the secret: reasons come
 // from errors that went through redact.
 
+// Each case is one short sentence. The copy messages do not repeat when
+// the clipboard is cleared: the secret screen counts that down itself.
 const (
 	msgLeftAlone = "The clipboard no longer holds the key, so amkeys left it alone."
 	msgCleared   = "Cleared the key from the clipboard."
-	msgClearSent = "Sent a clear request to the terminal; amkeys cannot confirm the clipboard was cleared."
+	msgCopied    = "Copied the key to the clipboard."
+	msgClearSent = "Asked the terminal to clear it (OSC 52), which amkeys cannot confirm"
+	msgOSC52     = "Sent the key to the terminal (OSC 52), which amkeys cannot confirm"
 	// tmux with set-clipboard on keeps each OSC 52 copy in its paste
 	// buffers, and amkeys cannot tell it runs under tmux when TMUX is not
 	// set (tmux on the far side of an SSH session). A clear request adds
 	// an empty buffer; it does not remove the key's.
-	msgTmuxBuffers = " If a tmux is in between (even one you reached amkeys from over SSH), " +
-		"the key may also stay in its paste buffers: remove them with tmux delete-buffer."
+	msgTmuxBuffers = "; a tmux in between, even over SSH, may keep it in its paste buffers (tmux delete-buffer)."
+	// Inside tmux the sequence goes through its passthrough, which tmux
+	// 3.3+ drops unless allowed (set-clipboard does not forward it).
+	msgTmuxPassthrough = "; if nothing arrives, run tmux set -g allow-passthrough on."
 )
 
 func (c *Copier) nativeResult(confirmErr error) Result {
@@ -27,25 +33,23 @@ func (c *Copier) nativeResult(confirmErr error) Result {
 	switch {
 	case confirmErr == nil:
 		r.Confirmed = true
-		r.Message = "Copied the key to the clipboard." + c.clearNote("amkeys will clear it in %s if it is unchanged.")
+		r.Message = msgCopied
 	case errors.Is(confirmErr, errReadBackDiffers):
-		r.Message = fmt.Sprintf("The clipboard tool accepted the key, but the clipboard shows something else: it may not have been copied. Press %s to reveal the key.", c.opts.RevealKey)
+		r.Message = fmt.Sprintf("The clipboard shows something else, so the key may not have been copied: press %s to reveal it.", c.opts.RevealKey)
 	default:
-		r.Message = fmt.Sprintf("Copied the key to the clipboard, but could not read it back to confirm (%s); amkeys may not be able to clear it later.", reason(confirmErr))
+		r.Message = fmt.Sprintf("Copied the key, but could not read it back (%s), so amkeys may not be able to clear it.", reason(confirmErr))
 	}
 	return r
 }
 
-func (c *Copier) osc52Message() string {
-	return "Sent the key to the terminal (OSC 52); amkeys cannot confirm your terminal accepted it." +
-		c.clearNote("amkeys will ask the terminal to clear it in %s.") + c.tmuxNote()
-}
+func (c *Copier) osc52Message() string { return msgOSC52 + c.tmuxNote() }
 
-// tmuxNote warns of tmux's paste buffers unless the sequence went through
-// tmux's passthrough, which tmux forwards without keeping.
+// tmuxNote ends an OSC 52 sentence. Inside tmux (passthrough) it says how
+// to let the sequence through; elsewhere it warns of the paste buffers of a
+// tmux that amkeys cannot detect, which passthrough does not fill.
 func (c *Copier) tmuxNote() string {
 	if c.opts.TmuxPassthrough {
-		return ""
+		return msgTmuxPassthrough
 	}
 	return msgTmuxBuffers
 }
@@ -53,13 +57,6 @@ func (c *Copier) tmuxNote() string {
 func (c *Copier) failedResult(err error) Result {
 	return Result{Method: Failed, Err: err, Message: fmt.Sprintf(
 		"Could not copy the key (%s). Press %s to reveal it and copy it by hand.", reason(err), c.opts.RevealKey)}
-}
-
-func (c *Copier) clearNote(format string) string {
-	if c.opts.ClearAfter <= 0 {
-		return ""
-	}
-	return " " + fmt.Sprintf(format, formatDuration(c.opts.ClearAfter))
 }
 
 func msgCannotCheck(err error) string {
