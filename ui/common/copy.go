@@ -32,7 +32,7 @@ func CopyID(c *Common, what, id string) tea.Cmd {
 		case clip.Native:
 			return NoticeMsg{Text: "Copied " + what + " " + shown}
 		case clip.OSC52:
-			return NoticeMsg{Text: "Sent " + what + " " + shown + " to the terminal's clipboard (in tmux: set -g set-clipboard on)"}
+			return NoticeMsg{Text: "Sent " + what + " " + shown + " to the terminal's clipboard (in tmux: set -g allow-passthrough on)"}
 		}
 		err := res.Err
 		if err == nil {
