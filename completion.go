@@ -183,3 +183,33 @@ func (m completionModel) valueCases() []valueCase {
 	}
 	return out
 }
+
+// script fills a shell's template from the command table: values writes
+// the completion of a flag's value, assign the shell's way of setting the
+// candidate words of a case.
+func (m completionModel) script(template string, values func(flagSpec) string, assign func(words string) string) string {
+	var takes, vals, flags, subs strings.Builder
+	for _, v := range m.valueCases() {
+		fmt.Fprintf(&takes, "        %s) return 0 ;;\n", v.pattern)
+		fmt.Fprintf(&vals, "        %s) %s ;;\n", v.pattern, values(v.spec))
+	}
+	for _, c := range m.commands {
+		fmt.Fprintf(&flags, "        %s) %s ;;\n", c.name, assign(m.flagsOf(&c)))
+		switch {
+		case len(c.subcommands) > 0:
+			fmt.Fprintf(&subs, "        %s) %s ;;\n", c.name, assign(strings.Join(c.subcommands, " ")))
+		case c.name == "help":
+			fmt.Fprintf(&subs, "        %s) %s ;;\n", c.name, assign(m.commandNames()))
+		case len(c.words) > 0:
+			fmt.Fprintf(&subs, "        %s) %s ;;\n", c.name, assign(strings.Join(c.words, " ")))
+		}
+	}
+	return strings.NewReplacer(
+		"@COMMANDS@", m.commandNames(),
+		"@TOPFLAGS@", m.flagsOf(nil),
+		"@TAKES@", takes.String(),
+		"@VALUES@", vals.String(),
+		"@FLAGS@", flags.String(),
+		"@SUBS@", subs.String(),
+	).Replace(template)
+}

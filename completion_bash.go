@@ -8,31 +8,9 @@ import (
 // bashCompletion is the bash script: one function, _amkeys, whose tables
 // come from the command table.
 func bashCompletion() string {
-	m := newCompletionModel()
-	var takes, values, flags, subs strings.Builder
-	for _, v := range m.valueCases() {
-		fmt.Fprintf(&takes, "        %s) return 0 ;;\n", v.pattern)
-		fmt.Fprintf(&values, "        %s) %s ;;\n", v.pattern, bashValues(v.spec))
-	}
-	for _, c := range m.commands {
-		fmt.Fprintf(&flags, "        %s) words=%q ;;\n", c.name, m.flagsOf(&c))
-		switch {
-		case len(c.subcommands) > 0:
-			fmt.Fprintf(&subs, "        %s) words=%q ;;\n", c.name, strings.Join(c.subcommands, " "))
-		case c.name == "help":
-			fmt.Fprintf(&subs, "        %s) words=%q ;;\n", c.name, m.commandNames())
-		case len(c.words) > 0:
-			fmt.Fprintf(&subs, "        %s) words=%q ;;\n", c.name, strings.Join(c.words, " "))
-		}
-	}
-	return strings.NewReplacer(
-		"@COMMANDS@", m.commandNames(),
-		"@TOPFLAGS@", m.flagsOf(nil),
-		"@TAKES@", takes.String(),
-		"@VALUES@", values.String(),
-		"@FLAGS@", flags.String(),
-		"@SUBS@", subs.String(),
-	).Replace(bashTemplate)
+	return newCompletionModel().script(bashTemplate, bashValues, func(words string) string {
+		return fmt.Sprintf("words=%q", words)
+	})
 }
 
 func bashValues(f flagSpec) string {

@@ -1,38 +1,13 @@
 package main
 
-import (
-	"fmt"
-	"strings"
-)
+import "strings"
 
 // zshCompletion is the zsh script: the same logic as bash's, on zsh's
 // words and CURRENT, adding candidates with compadd.
 func zshCompletion() string {
-	m := newCompletionModel()
-	var takes, values, flags, subs strings.Builder
-	for _, v := range m.valueCases() {
-		fmt.Fprintf(&takes, "        %s) return 0 ;;\n", v.pattern)
-		fmt.Fprintf(&values, "        %s) %s ;;\n", v.pattern, zshValues(v.spec))
-	}
-	for _, c := range m.commands {
-		fmt.Fprintf(&flags, "        %s) candidates=(%s) ;;\n", c.name, m.flagsOf(&c))
-		switch {
-		case len(c.subcommands) > 0:
-			fmt.Fprintf(&subs, "        %s) candidates=(%s) ;;\n", c.name, strings.Join(c.subcommands, " "))
-		case c.name == "help":
-			fmt.Fprintf(&subs, "        %s) candidates=(%s) ;;\n", c.name, m.commandNames())
-		case len(c.words) > 0:
-			fmt.Fprintf(&subs, "        %s) candidates=(%s) ;;\n", c.name, strings.Join(c.words, " "))
-		}
-	}
-	return strings.NewReplacer(
-		"@COMMANDS@", m.commandNames(),
-		"@TOPFLAGS@", m.flagsOf(nil),
-		"@TAKES@", takes.String(),
-		"@VALUES@", values.String(),
-		"@FLAGS@", flags.String(),
-		"@SUBS@", subs.String(),
-	).Replace(zshTemplate)
+	return newCompletionModel().script(zshTemplate, zshValues, func(words string) string {
+		return "candidates=(" + words + ")"
+	})
 }
 
 func zshValues(f flagSpec) string {
