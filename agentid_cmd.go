@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
+
 	"text/tabwriter"
 	"time"
 
@@ -15,6 +15,7 @@ import (
 	"github.com/amkeys/amkeys/client/jwk"
 	"github.com/amkeys/amkeys/client/sandbox"
 	"github.com/amkeys/amkeys/config"
+	"github.com/amkeys/amkeys/internal/argsafe"
 	"github.com/amkeys/amkeys/ui/report"
 	"github.com/amkeys/amkeys/ui/sanitize"
 )
@@ -56,7 +57,7 @@ func runAgentID(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	switch cmd {
 	case "list", "register", "rename", "revoke":
 	default:
-		fmt.Fprintf(stderr, "amkeys agentid: unknown command %s (see amkeys agentid --help)\n", quoteArg(cmd))
+		fmt.Fprintf(stderr, "amkeys agentid: unknown command %s (see amkeys agentid --help)\n", argsafe.Quote(cmd))
 		return exitUsage
 	}
 	fs := flag.NewFlagSet("amkeys agentid "+cmd, flag.ContinueOnError)
@@ -146,21 +147,21 @@ type agentidCmd struct {
 
 func (c *agentidCmd) checkList(args []string, format string) error {
 	if len(args) > 0 {
-		return fmt.Errorf("unexpected argument %s", quoteArg(args[0]))
+		return fmt.Errorf("unexpected argument %s", argsafe.Quote(args[0]))
 	}
 	switch format {
 	case "table":
 	case "json":
 		c.json = true
 	default:
-		return fmt.Errorf("--format %s: want table or json", quoteArg(format))
+		return fmt.Errorf("--format %s: want table or json", argsafe.Quote(format))
 	}
 	return nil
 }
 
 func (c *agentidCmd) checkRegister(args []string, generate, publicKey, name, scope, expires string) error {
 	if len(args) > 0 {
-		return fmt.Errorf("unexpected argument %s", quoteArg(args[0]))
+		return fmt.Errorf("unexpected argument %s", argsafe.Quote(args[0]))
 	}
 	if (generate == "") == (publicKey == "") {
 		return errors.New("give exactly one of --generate PATH (a new key pair) or --public-key FILE")
@@ -179,7 +180,7 @@ func (c *agentidCmd) checkRegister(args []string, generate, publicKey, name, sco
 	if expires != "" {
 		days, err := parseStale(expires)
 		if err != nil {
-			return fmt.Errorf("--expires %s: want a number of days such as 90d, or weeks such as 12w", quoteArg(expires))
+			return fmt.Errorf("--expires %s: want a number of days such as 90d, or weeks such as 12w", argsafe.Quote(expires))
 		}
 		c.reg.ExpiresAt = c.now.Add(time.Duration(days) * 24 * time.Hour)
 	}
@@ -344,19 +345,7 @@ func (c *agentidCmd) revoke(ctx context.Context) int {
 // 3 when the network or the server failed.
 func (c *agentidCmd) fail(what string, err error) int {
 	fmt.Fprintln(c.stderr, "amkeys agentid "+what+":", describe(err))
-	if e, ok := client.AsError(err); ok && e.Status >= 400 && e.Status < 500 && e.Status != 429 {
-		return exitFail
-	}
-	return exitIncomplete
-}
-
-// quoteArg quotes a command-line argument for a message, unless it looks
-// like an API key: a pasted key is never echoed.
-func quoteArg(s string) string {
-	if strings.HasPrefix(strings.ToLower(strings.TrimSpace(s)), "am_") {
-		return "(an argument that looks like an API key: pass keys through AGENTMAIL_API_KEY, never on the command line)"
-	}
-	return fmt.Sprintf("%q", sanitize.Truncate(s, 80))
+	return apiExit(err)
 }
 
 // shortFingerprint is the first 12 characters of a fingerprint, as SSH

@@ -15,6 +15,7 @@ import (
 	"github.com/amkeys/amkeys/client"
 	"github.com/amkeys/amkeys/client/audit"
 	"github.com/amkeys/amkeys/config"
+	"github.com/amkeys/amkeys/internal/argsafe"
 	"github.com/amkeys/amkeys/ui/report"
 )
 
@@ -87,7 +88,7 @@ func runLocate(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	case 1:
 		prefix, err = keyPrefix([]byte(fs.Arg(0)))
 	default:
-		err = fmt.Errorf("unexpected argument %s", quoteArg(fs.Arg(1)))
+		err = fmt.Errorf("unexpected argument %s", argsafe.Quote(fs.Arg(1)))
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "amkeys locate:", err)

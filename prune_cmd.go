@@ -16,6 +16,7 @@ import (
 	"github.com/amkeys/amkeys/client/audit"
 	"github.com/amkeys/amkeys/client/bulk"
 	"github.com/amkeys/amkeys/config"
+	"github.com/amkeys/amkeys/internal/argsafe"
 	"github.com/amkeys/amkeys/ui/report"
 	"github.com/amkeys/amkeys/ui/sanitize"
 )
@@ -142,7 +143,7 @@ func runPrune(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 func checkPrune(args []string, stale string, never bool, olderThan, scope, plan, apply string, maxAge, timeout time.Duration) (pruneJob, error) {
 	job := pruneJob{neverUsed: never, plan: plan, apply: apply, maxPlanAge: maxAge, timeout: timeout, now: time.Now()}
 	if len(args) > 0 {
-		return job, fmt.Errorf("unexpected argument %s (see amkeys prune --help)", quoteArg(args[0]))
+		return job, fmt.Errorf("unexpected argument %s (see amkeys prune --help)", argsafe.Quote(args[0]))
 	}
 	if timeout < time.Second || timeout > maxTimeout {
 		return job, fmt.Errorf("--timeout must be from 1s to %v, got %v", maxTimeout, timeout)

@@ -15,6 +15,7 @@ import (
 	"github.com/amkeys/amkeys/client/audit"
 	"github.com/amkeys/amkeys/client/bulk"
 	"github.com/amkeys/amkeys/config"
+	"github.com/amkeys/amkeys/internal/argsafe"
 	"github.com/amkeys/amkeys/ui/report"
 	"github.com/amkeys/amkeys/ui/sanitize"
 )
@@ -158,7 +159,7 @@ func (r rotateRunner) run(ctx context.Context, args []string, stdout, stderr io.
 
 func (rot *rotation) check(args []string, scope string) error {
 	if len(args) > 0 {
-		return fmt.Errorf("unexpected argument %s", quoteArg(args[0]))
+		return fmt.Errorf("unexpected argument %s", argsafe.Quote(args[0]))
 	}
 	if rot.keyID == "" {
 		return errors.New("give --key ID, the id of the key to replace")
@@ -302,7 +303,7 @@ func (rot *rotation) find(ctx context.Context) (client.APIKey, int) {
 		case err != nil:
 			return k, rot.fail("listing "+rot.scope.String(), err)
 		case !found:
-			fmt.Fprintf(rot.stderr, "amkeys rotate: no key %s in %s\n", quoteArg(rot.keyID), sanitize.Truncate(rot.scope.String(), 80))
+			fmt.Fprintf(rot.stderr, "amkeys rotate: no key %s in %s\n", argsafe.Quote(rot.keyID), sanitize.Truncate(rot.scope.String(), 80))
 			return k, exitFail
 		}
 		return k, exitOK
@@ -315,10 +316,10 @@ func (rot *rotation) find(ctx context.Context) (client.APIKey, int) {
 	}
 	if !res.Complete() {
 		reportIncomplete(res, rot.stderr)
-		fmt.Fprintf(rot.stderr, "amkeys rotate: key %s not found in what could be listed; give --scope to look in one place\n", quoteArg(rot.keyID))
+		fmt.Fprintf(rot.stderr, "amkeys rotate: key %s not found in what could be listed; give --scope to look in one place\n", argsafe.Quote(rot.keyID))
 		return client.APIKey{}, exitIncomplete
 	}
-	fmt.Fprintf(rot.stderr, "amkeys rotate: no key %s in the organization\n", quoteArg(rot.keyID))
+	fmt.Fprintf(rot.stderr, "amkeys rotate: no key %s in the organization\n", argsafe.Quote(rot.keyID))
 	return client.APIKey{}, exitFail
 }
 
