@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/amkeys/amkeys/client"
-	"github.com/amkeys/amkeys/client/audit"
 	"github.com/amkeys/amkeys/config"
 )
 
@@ -47,16 +46,6 @@ func resolveSettings(ctx context.Context, name string, flags *config.Flags, stde
 		fmt.Fprintln(stderr, name+": warning:", w)
 	}
 	return s, true
-}
-
-// actClient is a paced client: its 429s pause every request of the run.
-func actClient(s config.Settings, readOnly bool) (*audit.PacedClient, error) {
-	return audit.NewClient(client.Options{
-		BaseURL:           s.BaseURL,
-		APIKey:            s.APIKey.Reveal(),
-		AllowInsecureHTTP: s.AllowInsecureHTTP,
-		ReadOnly:          readOnly || s.ReadOnly,
-	})
 }
 
 // apiExit maps an API or network error to an exit code: 1 when the API

@@ -6,12 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
 
 	"text/tabwriter"
 	"time"
 
 	"github.com/amkeys/amkeys/client"
+	"github.com/amkeys/amkeys/client/audit"
 	"github.com/amkeys/amkeys/client/jwk"
 	"github.com/amkeys/amkeys/client/sandbox"
 	"github.com/amkeys/amkeys/config"
@@ -109,16 +109,12 @@ func runAgentID(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		defer srv.Close()
 		settings.BaseURL, settings.APIKey = srv.URL, config.NewSecret(srv.AdminKey())
 	}
-	// Its own transport, closed at the end, so that a demo sandbox in this
-	// process can stop at once.
-	hc := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
-	defer hc.CloseIdleConnections()
-	api, err := client.New(client.Options{BaseURL: settings.BaseURL, APIKey: settings.APIKey.Reveal(),
-		AllowInsecureHTTP: settings.AllowInsecureHTTP, ReadOnly: settings.ReadOnly, HTTPClient: hc})
+	api, err := newClient(settings, false)
 	if err != nil {
 		fmt.Fprintln(stderr, "amkeys agentid:", err)
 		return exitUsage
 	}
+	defer api.CloseIdleConnections() // lets an in-process demo sandbox stop at once
 	c.api = api
 	switch cmd {
 	case "list":
@@ -134,7 +130,7 @@ func runAgentID(ctx context.Context, args []string, stdout, stderr io.Writer) in
 
 // agentidCmd is one checked `amkeys agentid` command line.
 type agentidCmd struct {
-	api            *client.Client
+	api            *audit.PacedClient
 	stdout, stderr io.Writer
 	now            time.Time
 

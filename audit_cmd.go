@@ -174,12 +174,7 @@ func (j auditJob) run(ctx context.Context, s config.Settings, stdout, stderr io.
 	if j.expiryWarnDays == 0 {
 		j.expiryWarnDays = s.ExpiryWarnDays
 	}
-	api, err := audit.NewClient(client.Options{
-		BaseURL:           s.BaseURL,
-		APIKey:            s.APIKey.Reveal(),
-		AllowInsecureHTTP: s.AllowInsecureHTTP,
-		ReadOnly:          true, // an audit never changes anything
-	})
+	api, err := newClient(s, true) // an audit never changes anything
 	if err != nil {
 		fmt.Fprintln(stderr, "amkeys audit:", err)
 		return exitUsage

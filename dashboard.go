@@ -20,20 +20,21 @@ import (
 	"github.com/amkeys/amkeys/ui/styles"
 )
 
-// newClient builds the API client from settings. Its retries report to a
-// gate that the audit shares, so that a 429 slows every audit request.
-func newClient(s config.Settings) (*audit.PacedClient, error) {
+// newClient builds the API client from settings (read-only when the
+// settings or the caller say so). Its retries report to a gate that the
+// audit shares, so that a 429 slows every request of the run.
+func newClient(s config.Settings, readOnly bool) (*audit.PacedClient, error) {
 	return audit.NewClient(client.Options{
 		BaseURL:           s.BaseURL,
 		APIKey:            s.APIKey.Reveal(),
 		AllowInsecureHTTP: s.AllowInsecureHTTP,
-		ReadOnly:          s.ReadOnly,
+		ReadOnly:          readOnly || s.ReadOnly,
 	})
 }
 
 // startUI runs the dashboard until the user quits.
 func startUI(ctx context.Context, s config.Settings, demo bool, stderr io.Writer) int {
-	api, err := newClient(s)
+	api, err := newClient(s, false)
 	if err != nil {
 		fmt.Fprintln(stderr, "amkeys:", err)
 		return exitUsage

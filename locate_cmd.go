@@ -98,7 +98,7 @@ func runLocate(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if !ok {
 		return exitUsage
 	}
-	api, err := actClient(settings, true) // a search only reads
+	api, err := newClient(settings, true) // a search only reads
 	if err != nil {
 		fmt.Fprintln(stderr, "amkeys locate:", err)
 		return exitUsage

@@ -122,7 +122,7 @@ func runPrune(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if !ok {
 		return exitUsage
 	}
-	api, err := actClient(settings, job.apply == "")
+	api, err := newClient(settings, job.apply == "")
 	if err != nil {
 		fmt.Fprintln(stderr, "amkeys prune:", err)
 		return exitUsage

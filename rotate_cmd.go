@@ -145,7 +145,7 @@ func (r rotateRunner) run(ctx context.Context, args []string, stdout, stderr io.
 		return exitUsage
 	}
 	rot.keyEnv = settings.KeyEnvName
-	api, err := actClient(settings, false)
+	api, err := newClient(settings, false)
 	if err != nil {
 		fmt.Fprintln(stderr, "amkeys rotate:", err)
 		return exitUsage

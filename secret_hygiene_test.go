@@ -214,7 +214,7 @@ func TestSecretHygiene(t *testing.T) {
 	if got := fmt.Sprintf("%v %+v %#v", settings, settings, settings); strings.Contains(got, admin) {
 		t.Fatal("printing the settings shows the admin key")
 	}
-	paced, err := newClient(settings)
+	paced, err := newClient(settings, false)
 	if err != nil {
 		t.Fatal(err)
 	}
