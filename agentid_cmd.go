@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 
-	"text/tabwriter"
 	"time"
 
 	"github.com/amkeys/amkeys/client"
@@ -16,6 +15,7 @@ import (
 	"github.com/amkeys/amkeys/client/sandbox"
 	"github.com/amkeys/amkeys/config"
 	"github.com/amkeys/amkeys/internal/argsafe"
+	"github.com/amkeys/amkeys/internal/texttable"
 	"github.com/amkeys/amkeys/ui/report"
 	"github.com/amkeys/amkeys/ui/sanitize"
 )
@@ -251,14 +251,13 @@ func (c *agentidCmd) list(ctx context.Context) int {
 		}
 		return exitOK
 	}
-	tw := tabwriter.NewWriter(c.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tNAME\tFINGERPRINT\tSCOPE\tEXPIRES\tSTATUS\tCREATED")
+	tb := texttable.New("ID", "NAME", "FINGERPRINT", "SCOPE", "EXPIRES", "STATUS", "CREATED")
+	tb.Caps = []int{40, 40, 0, 48}
 	for _, p := range all {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", sanitize.Truncate(p.ID, 40), sanitize.Truncate(p.Name, 40),
-			shortFingerprint(p.PublicKey.Fingerprint), sanitize.Truncate(p.Scope.Scope().String(), 48),
+		tb.Add(p.ID, p.Name, shortFingerprint(p.PublicKey.Fingerprint), p.Scope.Scope().String(),
 			expiryText(p.ExpiresAt, c.now), credentialStatus(p, c.now), p.CreatedAt.UTC().Format("2006-01-02"))
 	}
-	if err := tw.Flush(); err != nil {
+	if err := tb.Write(c.stdout); err != nil {
 		return c.fail("writing", err)
 	}
 	return exitOK

@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/amkeys/amkeys/client"
@@ -17,6 +16,7 @@ import (
 	"github.com/amkeys/amkeys/client/bulk"
 	"github.com/amkeys/amkeys/config"
 	"github.com/amkeys/amkeys/internal/argsafe"
+	"github.com/amkeys/amkeys/internal/texttable"
 	"github.com/amkeys/amkeys/ui/report"
 	"github.com/amkeys/amkeys/ui/sanitize"
 )
@@ -87,6 +87,15 @@ type planKey struct {
 	UsedAt    *time.Time `json:"used_at"` // null: never used
 	Reason    string     `json:"reason"`  // "stale" or "never_used"
 	Detail    string     `json:"detail"`
+}
+
+// where is the key's scope for people: a pod by its name ("pod Acme
+// Support"), else the scope as --scope spells it.
+func (k planKey) where() string {
+	if k.PodName != "" && strings.HasPrefix(k.Scope, "pod:") {
+		return "pod " + k.PodName
+	}
+	return k.Scope
 }
 
 // pruneJob is a checked command line.
@@ -284,8 +293,8 @@ func printPlanSummary(w io.Writer, plan prunePlan, path string) {
 		return
 	}
 	const maxRows = 50
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "REASON\tSCOPE\tNAME\tPREFIX\tCREATED\tLAST USED")
+	tb := texttable.New("REASON", "SCOPE", "NAME", "PREFIX", "CREATED", "LAST USED")
+	tb.Caps = []int{0, 48, 40, 12}
 	for i, k := range plan.Keys {
 		if i == maxRows {
 			break
@@ -294,10 +303,9 @@ func printPlanSummary(w io.Writer, plan prunePlan, path string) {
 		if k.UsedAt != nil {
 			last = k.UsedAt.Format("2006-01-02")
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", strings.ReplaceAll(k.Reason, "_", " "), sanitize.Truncate(k.Scope, 48),
-			sanitize.Truncate(k.Name, 40), sanitize.Truncate(k.Prefix, 12), k.CreatedAt.Format("2006-01-02"), last)
+		tb.Add(strings.ReplaceAll(k.Reason, "_", " "), k.where(), k.Name, k.Prefix, k.CreatedAt.Format("2006-01-02"), last)
 	}
-	tw.Flush()
+	tb.Write(w)
 	if len(plan.Keys) > maxRows {
 		fmt.Fprintf(w, "and %d more (see the plan)\n", len(plan.Keys)-maxRows)
 	}
