@@ -65,3 +65,49 @@ func TestEscClearsTheAgentIDFilter(t *testing.T) {
 		t.Fatalf("esc: top %T, query %q; want the list, unfiltered", m.Top(), a.List().Query())
 	}
 }
+
+// Item 6: ctrl+c in a filled-in pod or inbox form asks before it throws the
+// text away (n stays, y or a second ctrl+c quits); an empty form quits.
+func TestCtrlCInAFilledPodOrInboxFormAsks(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		open func(t *testing.T, m *Model)
+	}{
+		{"pod", func(t *testing.T, m *Model) { press(m, "n") }},
+		{"inbox", func(t *testing.T, m *Model) {
+			openPod(t, m, "Acme Support")
+			press(m, "2", "n")
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m, _ := newDemoApp(t, "demo")
+			tc.open(t, m)
+			form := m.Top()
+			if form.Title() != "new "+tc.name {
+				t.Fatalf("n opened %q, want the new %s form", form.Title(), tc.name)
+			}
+			typeText(m, "half-done")
+			_, cmd := m.Update(uitest.Key("ctrl+c"))
+			if quits(m, cmd) {
+				t.Fatal("ctrl+c quit and threw the form away")
+			}
+			if frame := uitest.Plain(m.View()); !strings.Contains(frame, "Quit amkeys and lose this form?") {
+				t.Fatalf("no question before quitting:\n%s", frame)
+			}
+			press(m, "n") // stay
+			if m.Top() != form || !strings.Contains(uitest.Plain(m.View()), "half-done") {
+				t.Fatalf("n did not go back to the form with its text:\n%s", uitest.Plain(m.View()))
+			}
+			m.Update(uitest.Key("ctrl+c"))
+			if _, cmd = m.Update(uitest.Key("ctrl+c")); !quits(m, cmd) {
+				t.Fatal("a second ctrl+c did not quit")
+			}
+
+			m, _ = newDemoApp(t, "demo")
+			tc.open(t, m)
+			if _, cmd = m.Update(uitest.Key("ctrl+c")); !quits(m, cmd) {
+				t.Fatal("ctrl+c in an empty form did not quit")
+			}
+		})
+	}
+}
