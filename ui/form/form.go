@@ -148,7 +148,7 @@ func (m *Model) Update(k tea.KeyMsg, busy bool) (Action, tea.Cmd) {
 func (m *Model) askQuit() {
 	m.quit = confirm.New(m.st, confirm.Options{
 		Title:   "Quit amkeys and lose this form?",
-		Notes:   []string{"The " + m.opts.Noun + " is not created by quitting: what you typed is lost."},
+		Notes:   []string{"The " + m.opts.Noun + " is not created yet: what you typed is lost."},
 		Confirm: "Quit",
 		Cancel:  "Stay",
 	})
