@@ -80,9 +80,35 @@ func (m *Model) updateSearch(k tea.KeyMsg) tea.Cmd {
 // setSearch applies text as the filter; the selected key stays selected
 // while it matches.
 func (m *Model) setSearch(text string) {
+	prev := m.search.query
 	m.search.input.SetValue(text)
 	m.search.query = match.New(text)
+	if !prev.Empty() && m.search.query.Narrows(prev) {
+		m.narrow() // one more letter: only the rows shown can still match
+		return
+	}
 	m.refilter()
+}
+
+// narrow drops the rows the text filter no longer keeps, in place; the
+// cursor stays on its key while it is kept, else goes to the top.
+func (m *Model) narrow() {
+	if m.res == nil {
+		return
+	}
+	id, cursor := m.selectedID(), 0
+	rows := m.rows[:0]
+	for _, i := range m.rows {
+		if m.searchKeeps(int(i)) {
+			if id != "" && m.res.Keys[i].ID == id {
+				cursor = len(rows)
+			}
+			rows = append(rows, i)
+		}
+	}
+	m.rows = rows
+	m.table.SetRows(len(rows))
+	m.table.SetCursor(cursor)
 }
 
 // searching reports whether a text filter narrows the table.
@@ -98,18 +124,20 @@ func (m *Model) searchKeeps(i int) bool {
 	if s.sigsOf != m.res || s.sigsLen != len(m.res.Keys) {
 		s.sigs = s.sigs[:0]
 		for j := range m.res.Keys {
-			s.sigs = append(s.sigs, match.Sign(searchFields(&m.res.Keys[j])...))
+			f := searchFields(&m.res.Keys[j])
+			s.sigs = append(s.sigs, match.Sign(f[:]...))
 		}
 		s.sigsOf, s.sigsLen = m.res, len(m.res.Keys)
 	}
 	if !q.Admits(s.sigs[i]) {
 		return false // most keys: one comparison, no reading
 	}
-	return q.InAny(s.sigs[i], searchFields(&m.res.Keys[i])...)
+	f := searchFields(&m.res.Keys[i])
+	return q.InAny(s.sigs[i], f[:]...)
 }
 
 // searchFields is what the text filter looks in.
-func searchFields(k *audit.Key) []string {
+func searchFields(k *audit.Key) [7]string {
 	scope := "organization"
 	switch k.Scope().Kind {
 	case client.ScopeInbox:
@@ -117,7 +145,7 @@ func searchFields(k *audit.Key) []string {
 	case client.ScopePod:
 		scope = "pod"
 	}
-	return []string{k.Name, k.Prefix, k.ID, k.PodName, k.InboxID, scope, k.Fingerprint}
+	return [7]string{k.Name, k.Prefix, k.ID, k.PodName, k.InboxID, scope, k.Fingerprint}
 }
 
 // searchLine is the filter field while typing, else "" .

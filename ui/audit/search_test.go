@@ -152,3 +152,24 @@ func TestSlashWithQuickFiltersAndEsc(t *testing.T) {
 		t.Fatalf("%d rows, pod %v for a text nothing matches", len(m.rows), m.pod)
 	}
 }
+
+// BenchmarkSearch100k is one keystroke in the / field over 100,000 keys:
+// typing "pod 99" and deleting it again, a key at a time.
+func BenchmarkSearch100k(b *testing.B) {
+	m := newScreen(b, uitest.NewFakeAPI("p", 0), 120, 40)
+	m.setResult(bigResult(100_000))
+	m.Update(uitest.Key("/"))
+	const text = "pod 99"
+	keys := 0
+	for b.Loop() {
+		typeText(m, text)
+		if len(m.rows) == 0 || len(m.rows) == len(m.Result().Keys) {
+			b.Fatalf("%d rows for %q", len(m.rows), text)
+		}
+		for range len(text) {
+			m.Update(tea.KeyMsg{Type: tea.KeyBackspace})
+		}
+		keys += 2 * len(text)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(keys)/1e6, "ms/key")
+}
