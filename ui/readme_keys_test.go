@@ -46,7 +46,7 @@ func bindingsOf(maps ...any) []key.Binding {
 		case secret.KeyMap:
 			out = append(out, m.Copy, m.Reveal)
 		case audit.KeyMap:
-			out = append(out, m.Open, m.Show, m.ThisPod, m.Retry, m.Rescan)
+			out = append(out, m.Open, m.Search, m.Show, m.ThisPod, m.Retry, m.Rescan)
 		case keymap.Global:
 			out = append(out, m.Quit, m.ForceQuit, m.Help, m.Back)
 		case tabs.KeyMap:

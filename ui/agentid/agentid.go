@@ -171,6 +171,9 @@ func (m *Model) CapturesInput() bool {
 	return m.list.Filtering() || m.dialog != nil || m.all != nil
 }
 
+// TakesBack is true while a filter is applied: esc clears it first.
+func (m *Model) TakesBack() bool { return m.dialog == nil && m.all == nil && m.list.HasQuery() }
+
 // Status summarises the screen.
 func (m *Model) Status() string {
 	n := m.list.Len()

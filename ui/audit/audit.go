@@ -22,13 +22,14 @@ import (
 
 // KeyMap holds the screen's bindings.
 type KeyMap struct {
-	Open, Show, ThisPod, Retry, Rescan, ClearFilter key.Binding
+	Open, Search, Show, ThisPod, Retry, Rescan, ClearFilter key.Binding
 }
 
 // DefaultKeyMap returns the screen's bindings.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
 		Open:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open in its pod")),
+		Search:  key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		Show:    key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "never/stale/unrestricted/expired/expiring/revoked")),
 		ThisPod: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "this pod only")),
 		Retry:   key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "retry what failed")),
@@ -72,6 +73,8 @@ type Model struct {
 	show  Show
 	pod   *podRef // the one-pod filter, nil = all pods
 
+	search search // the / filter
+
 	width, height int
 }
 
@@ -89,7 +92,7 @@ var columns = []table.Column{
 
 // New makes the screen; Init starts the scan.
 func New(c *common.Common) *Model {
-	return &Model{c: c, KeyMap: DefaultKeyMap(), table: table.New(columns, c.Styles), now: c.Now()}
+	return &Model{c: c, KeyMap: DefaultKeyMap(), table: table.New(columns, c.Styles), now: c.Now(), search: newSearch()}
 }
 
 // Init starts scanning.
@@ -177,12 +180,16 @@ func (m *Model) updateKey(k tea.KeyMsg) tea.Cmd {
 	if m.scan != nil || m.res == nil {
 		return nil // esc (cancel) reaches GuardQuit through the root
 	}
+	if m.search.typing {
+		return m.updateSearch(k)
+	}
 	switch {
 	case key.Matches(k, m.KeyMap.Open):
 		return m.open()
+	case key.Matches(k, m.KeyMap.Search):
+		return m.startSearch()
 	case key.Matches(k, m.KeyMap.ClearFilter):
-		m.show, m.pod = ShowAll, nil
-		m.refilter()
+		m.clearFilters()
 	case key.Matches(k, m.KeyMap.Show):
 		m.setShow((m.show + 1) % showCount)
 	case key.Matches(k, m.KeyMap.ThisPod):
@@ -273,15 +280,17 @@ func (m *Model) SetSize(w, h int) {
 // Title is the breadcrumb entry.
 func (m *Model) Title() string { return "audit" }
 
-// TakesBack is true while a filter (f or p) is applied: esc clears it
+// TakesBack is true while a filter (/, f or p) is applied: esc clears it
 // before it means back. While scanning esc cancels, so it is the root's.
 func (m *Model) TakesBack() bool { return m.scan == nil && m.filtered() }
 
-// filtered reports whether f or p narrows the table.
-func (m *Model) filtered() bool { return m.res != nil && (m.show != ShowAll || m.pod != nil) }
+// filtered reports whether /, f or p narrows the table.
+func (m *Model) filtered() bool {
+	return m.res != nil && (m.show != ShowAll || m.pod != nil || m.searching())
+}
 
-// CapturesInput: the screen has no text field.
-func (m *Model) CapturesInput() bool { return false }
+// CapturesInput is true while the / filter field has the keys.
+func (m *Model) CapturesInput() bool { return m.search.typing }
 
 // Status summarises the screen.
 func (m *Model) Status() string {
@@ -291,7 +300,7 @@ func (m *Model) Status() string {
 	case m.res == nil:
 		return ""
 	}
-	return plural(m.sum.Keys, "key") + " · " + plural(m.sum.PublicKeys, "public key") + " in " + plural(m.sum.PodsScanned, "pod") +
+	return m.matchStatus() + plural(m.sum.Keys, "key") + " · " + plural(m.sum.PublicKeys, "public key") + " in " + plural(m.sum.PodsScanned, "pod") +
 		m.andOrganization()
 }
 
@@ -300,13 +309,16 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.scan != nil || m.res == nil {
 		return nil // esc (back) cancels; the root shows it
 	}
-	return []key.Binding{m.KeyMap.Open, m.showBinding(), m.podBinding(), m.clearBinding(), m.retryBinding(), m.KeyMap.Rescan}
+	if m.search.typing {
+		return []key.Binding{searchApply, searchClear}
+	}
+	return []key.Binding{m.KeyMap.Open, m.KeyMap.Search, m.showBinding(), m.podBinding(), m.clearBinding(), m.retryBinding(), m.KeyMap.Rescan}
 }
 
 // FullHelp is the ? page.
 func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{m.KeyMap.Open, m.showBinding(), m.podBinding(), m.clearBinding(), m.retryBinding(), m.KeyMap.Rescan},
+		{m.KeyMap.Open, m.KeyMap.Search, m.showBinding(), m.podBinding(), m.clearBinding(), m.retryBinding(), m.KeyMap.Rescan},
 		m.table.KeyMap.Bindings(),
 	}
 }

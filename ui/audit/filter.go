@@ -44,6 +44,16 @@ func (m *Model) toggleThisPod() {
 	m.refilter()
 }
 
+// clearFilters is esc: it clears the text filter first, then f and p.
+func (m *Model) clearFilters() {
+	if m.searching() {
+		m.setSearch("")
+		return
+	}
+	m.show, m.pod = ShowAll, nil
+	m.refilter()
+}
+
 // podRef names the pod of the one-pod filter ("" id = organization keys).
 type podRef struct{ id, name string }
 
@@ -62,7 +72,7 @@ func (m *Model) refilterOn(id string, fallback int) {
 	rows := m.rows[:0]
 	cursor := fallback
 	for i := range m.res.Keys {
-		if k := &m.res.Keys[i]; keep(k) {
+		if k := &m.res.Keys[i]; keep(k) && m.searchKeeps(i) {
 			if id != "" && k.ID == id {
 				cursor = len(rows)
 			}

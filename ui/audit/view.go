@@ -205,6 +205,9 @@ func (m *Model) compactChart(s audit.Summary) string {
 }
 
 func (m *Model) filterLine() string {
+	if l := m.searchLine(); l != "" {
+		return l // the filter field while typing
+	}
 	pod := "all"
 	if m.pod != nil {
 		pod = m.pod.name
@@ -212,7 +215,7 @@ func (m *Model) filterLine() string {
 			pod = "organization keys"
 		}
 	}
-	s := strconv.Itoa(len(m.rows)) + " of " + plural(len(m.res.Keys), "credential") + " · stalest first · show: " +
+	s := strconv.Itoa(len(m.rows)) + " of " + plural(len(m.res.Keys), "credential") + m.searchNote() + " · stalest first · show: " +
 		showNames[m.show] + " · pod: " + pod + " · stale after " + plural(m.c.Settings.StaleDays, "day") +
 		" · times in " + m.c.Times().Name(m.now)
 	return m.c.Styles.MutedPaint.Apply(sanitize.Truncate(s, m.width))

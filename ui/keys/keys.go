@@ -169,8 +169,9 @@ func (m *Model) Title() string { return m.scope.Title() }
 // CapturesInput is true while the filter or a dialog has focus.
 func (m *Model) CapturesInput() bool { return m.list.Filtering() || m.dialog != nil }
 
-// TakesBack is true while a filter is applied: esc clears it first.
-func (m *Model) TakesBack() bool { return m.dialog == nil && m.list.HasQuery() }
+// TakesBack is true while a filter (/ or f) is applied: esc clears it
+// first.
+func (m *Model) TakesBack() bool { return m.dialog == nil && (m.list.HasQuery() || m.quick != AllKeys) }
 
 // HelpNotes explain the permissions column on the ? page.
 func (m *Model) HelpNotes() []string { return keydetail.Legend }
@@ -245,6 +246,8 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 			return m, m.SetSort((m.sort + 1) % sortCount)
 		case key.Matches(k, m.KeyMap.Quick):
 			return m, m.SetQuick((m.quick + 1) % quickCount)
+		case key.Matches(k, m.list.KeyMap.ClearFilter) && !m.list.HasQuery() && m.quick != AllKeys:
+			return m, m.SetQuick(AllKeys) // esc: the / filter went first, then f
 		case key.Matches(k, m.KeyMap.Refresh):
 			return m, m.list.Reload()
 		case key.Matches(k, m.KeyMap.Copy):

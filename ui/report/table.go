@@ -52,9 +52,12 @@ func writeSummary(w *bufio.Writer, r Report) {
 	if s.PodsScanned != s.Pods {
 		pods = fmt.Sprintf("%d of %s", s.PodsScanned, plural(s.Pods, "pod"))
 	}
-	fmt.Fprintf(w, "amkeys audit · %s · %s and %s in %s (%s) · stale after %s\n\n",
-		format.DateTime(r.GeneratedAt)+" UTC", plural(s.Keys, "key"), plural(s.PublicKeys, "public key"), pods,
-		pluralInboxes(s.Inboxes), plural(r.StaleDays, "day"))
+	// Where the keys are: the organization's own belong to no pod, and an
+	// inbox's keys are counted apart from its pod's.
+	keys := fmt.Sprintf("%s (%d organization, %d in %s, %d in %s)", plural(s.Keys, "key"),
+		s.KeyScopes.Organization, s.KeyScopes.Pod, pods, s.KeyScopes.Inbox, pluralInboxes(s.Inboxes))
+	fmt.Fprintf(w, "amkeys audit · %s · %s and %s · stale after %s\n\n",
+		format.DateTime(r.GeneratedAt)+" UTC", keys, plural(s.PublicKeys, "public key"), plural(r.StaleDays, "day"))
 	fmt.Fprintln(w, "Last used (keys)")
 	most := 0
 	for _, n := range s.LastUsed {

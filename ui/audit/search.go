@@ -1,0 +1,175 @@
+package audit
+
+import (
+	"strconv"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/amkeys/amkeys/client"
+	"github.com/amkeys/amkeys/client/audit"
+	"github.com/amkeys/amkeys/ui/match"
+	"github.com/amkeys/amkeys/ui/sanitize"
+)
+
+// search is the / filter: the table keeps the credentials whose name,
+// prefix, id, pod name, inbox address, scope or fingerprint contains the
+// text, ignoring case, on top of the f and p filters.
+type search struct {
+	input  textinput.Model
+	typing bool        // the field has the keys
+	query  match.Query // the text applied (as typed so far while typing)
+
+	// sigs summarise each of res.Keys for the matcher; they are made for
+	// the first query on a result and again when the keys change.
+	sigs    []match.Signature
+	sigsOf  *audit.Result
+	sigsLen int
+}
+
+// searchKeys are the bindings while the field has the keys.
+var (
+	searchApply = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply filter"))
+	searchClear = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter"))
+)
+
+func newSearch() search {
+	in := textinput.New()
+	in.Prompt = "/ "
+	in.Placeholder = "type to filter by name, prefix, id, pod, inbox or scope"
+	in.Cursor.SetMode(cursor.CursorStatic)
+	in.CharLimit = 256
+	return search{input: in}
+}
+
+// startSearch gives the keys to the filter field, holding the text applied.
+func (m *Model) startSearch() tea.Cmd {
+	m.search.typing = true
+	m.search.input.SetValue(m.search.query.String())
+	m.search.input.CursorEnd()
+	return m.search.input.Focus()
+}
+
+// updateSearch types into the field, filtering as the text changes; enter
+// keeps the text, esc clears it, ↑ and ↓ still move the cursor.
+func (m *Model) updateSearch(k tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(k, searchClear):
+		m.search.typing = false
+		m.search.input.Blur()
+		m.setSearch("")
+		return nil
+	case key.Matches(k, searchApply):
+		m.search.typing = false
+		m.search.input.Blur()
+		return nil
+	case k.Type == tea.KeyUp || k.Type == tea.KeyDown:
+		m.table, _ = m.table.Update(k)
+		return nil
+	}
+	var cmd tea.Cmd
+	m.search.input, cmd = m.search.input.Update(k)
+	if v := m.search.input.Value(); v != m.search.query.String() {
+		m.setSearch(v)
+	}
+	return cmd
+}
+
+// setSearch applies text as the filter; the selected key stays selected
+// while it matches.
+func (m *Model) setSearch(text string) {
+	prev := m.search.query
+	m.search.input.SetValue(text)
+	m.search.query = match.New(text)
+	if !prev.Empty() && m.search.query.Narrows(prev) {
+		m.narrow() // one more letter: only the rows shown can still match
+		return
+	}
+	m.refilter()
+}
+
+// narrow drops the rows the text filter no longer keeps, in place; the
+// cursor stays on its key while it is kept, else goes to the top.
+func (m *Model) narrow() {
+	if m.res == nil {
+		return
+	}
+	id, cursor := m.selectedID(), 0
+	rows := m.rows[:0]
+	for _, i := range m.rows {
+		if m.searchKeeps(int(i)) {
+			if id != "" && m.res.Keys[i].ID == id {
+				cursor = len(rows)
+			}
+			rows = append(rows, i)
+		}
+	}
+	m.rows = rows
+	m.table.SetRows(len(rows))
+	m.table.SetCursor(cursor)
+}
+
+// searching reports whether a text filter narrows the table.
+func (m *Model) searching() bool { return !m.search.query.Empty() }
+
+// searchKeeps reports whether res.Keys[i] matches the text filter.
+func (m *Model) searchKeeps(i int) bool {
+	q := &m.search.query
+	if q.Empty() {
+		return true
+	}
+	s := &m.search
+	if s.sigsOf != m.res || s.sigsLen != len(m.res.Keys) {
+		s.sigs = s.sigs[:0]
+		for j := range m.res.Keys {
+			f := searchFields(&m.res.Keys[j])
+			s.sigs = append(s.sigs, match.Sign(f[:]...))
+		}
+		s.sigsOf, s.sigsLen = m.res, len(m.res.Keys)
+	}
+	if !q.Admits(s.sigs[i]) {
+		return false // most keys: one comparison, no reading
+	}
+	f := searchFields(&m.res.Keys[i])
+	return q.InAny(s.sigs[i], f[:]...)
+}
+
+// searchFields is what the text filter looks in.
+func searchFields(k *audit.Key) [7]string {
+	scope := "organization"
+	switch k.Scope().Kind {
+	case client.ScopeInbox:
+		scope = "inbox"
+	case client.ScopePod:
+		scope = "pod"
+	}
+	return [7]string{k.Name, k.Prefix, k.ID, k.PodName, k.InboxID, scope, k.Fingerprint}
+}
+
+// searchLine is the filter field while typing, else "" .
+func (m *Model) searchLine() string {
+	if !m.search.typing {
+		return ""
+	}
+	m.search.input.Width = max(m.width-4, 1)
+	return m.search.input.View()
+}
+
+// searchNote names the text filter on the filter line ("" when none).
+func (m *Model) searchNote() string {
+	if !m.searching() {
+		return ""
+	}
+	return " match “" + sanitize.Truncate(m.search.query.String(), 30) + "”"
+}
+
+// matchStatus is "N of M match · " for the status line while a text filter
+// is applied, else "".
+func (m *Model) matchStatus() string {
+	if !m.searching() || m.res == nil {
+		return ""
+	}
+	return strconv.Itoa(len(m.rows)) + " of " + strconv.Itoa(len(m.res.Keys)) + " match · "
+}
