@@ -7,13 +7,13 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sync"
 	"time"
 
 	"github.com/charmbracelet/x/term"
 
 	"github.com/amkeys/amkeys/client"
 	"github.com/amkeys/amkeys/client/audit"
+	"github.com/amkeys/amkeys/client/locate"
 	"github.com/amkeys/amkeys/config"
 	"github.com/amkeys/amkeys/internal/argsafe"
 	"github.com/amkeys/amkeys/ui/report"
@@ -86,7 +86,7 @@ func runLocate(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	case 0:
 		prefix, err = readKeyPrefix(stdin, stderr)
 	case 1:
-		prefix, err = keyPrefix([]byte(fs.Arg(0)))
+		prefix, err = locate.Prefix([]byte(fs.Arg(0)))
 	default:
 		err = fmt.Errorf("unexpected argument %s", argsafe.Quote(fs.Arg(1)))
 	}
@@ -149,140 +149,30 @@ func readKeyPrefix(stdin io.Reader, stderr io.Writer) (string, error) {
 		line = buf[:n]
 	}
 	defer clear(line)
-	return keyPrefix(line)
+	return locate.Prefix(line)
 }
 
-// keyPrefix takes the public prefix of a key or prefix: "am_" and the 5
-// characters after it. The input is never quoted back.
-func keyPrefix(in []byte) (string, error) {
-	start := 0
-	for start < len(in) && isSpaceByte(in[start]) {
-		start++
-	}
-	in = in[start:]
-	if len(in) < keyPrefixLen || string(in[:3]) != "am_" {
-		return "", errors.New("want an API key or its prefix on stdin: am_ and at least 5 more characters")
-	}
-	for _, c := range in[3:keyPrefixLen] {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
-			return "", errors.New("that is not an API key: after am_ a key holds only letters, digits, _ and -")
-		}
-	}
-	return string(in[:keyPrefixLen]), nil
-}
-
-func isSpaceByte(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
-
-// searchPrefix looks through every credential listing for the prefix: the
-// audit's (organization and pods), then each inbox's. It returns the
-// matches, once each, and what could not be searched.
+// searchPrefix looks through every credential listing for the prefix
+// (locate.Start) and returns the matches, once each, and what could not
+// be searched.
 func searchPrefix(ctx context.Context, api *audit.PacedClient, prefix string, stderr io.Writer) ([]locateMatch, []string) {
-	scan := audit.Start(ctx, api, audit.Options{})
-	showProgress(scan, stderr)
-	res := scan.Result()
-	var problems []string
-	if !res.Complete() {
-		problems = append(problems, auditProblems(res)...)
-	}
-	seen := map[string]bool{}
+	search := locate.Start(ctx, api, prefix, audit.Options{})
+	showProgress(search.AuditScan(), stderr)
+	<-search.Done()
+	out := search.Outcome()
 	matches := []locateMatch{}
-	add := func(k client.APIKey, podName string) {
-		if k.Prefix != prefix || seen[k.ID] {
-			return
+	for _, m := range out.Matches {
+		matches = append(matches, toMatch(m.Key, m.PodName))
+	}
+	var problems []string
+	for _, p := range out.Problems {
+		s := describe(p.Err)
+		if p.Where != "" {
+			s = p.Where + ": " + s
 		}
-		seen[k.ID] = true
-		matches = append(matches, toMatch(k, podName))
-	}
-	podNames := map[string]string{}
-	for _, p := range res.Pods {
-		podNames[p.ID] = p.Name
-	}
-	for _, k := range res.Keys {
-		add(k.APIKey, k.PodName)
-	}
-	inboxKeys, inboxProblems := searchInboxes(ctx, api, prefix)
-	problems = append(problems, inboxProblems...)
-	for _, k := range inboxKeys {
-		add(k, podNames[k.PodID])
+		problems = append(problems, s)
 	}
 	return matches, problems
-}
-
-// auditProblems names, briefly, what the audit could not list.
-func auditProblems(res *audit.Result) []string {
-	var out []string
-	if res.Stopped != nil {
-		out = append(out, describe(res.Stopped))
-	}
-	if res.ListErr != nil {
-		out = append(out, "the pod listing: "+describe(res.ListErr))
-	}
-	for _, f := range res.Failed {
-		what := "the organization keys"
-		if !f.IsOrganization() {
-			what = "pod " + f.Pod.ID
-		}
-		out = append(out, what+": "+describe(f.Err))
-	}
-	if n := len(res.Unreadable); n > 0 {
-		out = append(out, fmt.Sprintf("%d listed items could not be read", n))
-	}
-	return out
-}
-
-// searchInboxes lists every inbox, then each inbox's keys (8 at a time, at
-// the client's rate-limit gate), and returns the keys with the prefix.
-func searchInboxes(ctx context.Context, api *audit.PacedClient, prefix string) ([]client.APIKey, []string) {
-	var inboxes []client.Inbox
-	err := api.EachInbox(ctx, client.OrganizationScope(), client.ListOptions{Limit: audit.PageSize}, func(p client.InboxPage) error {
-		inboxes = append(inboxes, p.Inboxes...)
-		return nil
-	})
-	if err != nil {
-		return nil, []string{"the inbox listing: " + describe(err)}
-	}
-	var (
-		mu       sync.Mutex
-		found    []client.APIKey
-		problems []string
-		wg       sync.WaitGroup
-	)
-	slots := make(chan struct{}, audit.DefaultConcurrency)
-	for _, in := range inboxes {
-		if api.Gate().Wait(ctx) != nil {
-			break
-		}
-		select {
-		case slots <- struct{}{}:
-		case <-ctx.Done():
-		}
-		if ctx.Err() != nil {
-			break
-		}
-		wg.Go(func() {
-			defer func() { <-slots }()
-			var mine []client.APIKey
-			err := api.EachKey(ctx, client.InboxScope(in.ID), client.ListOptions{Limit: audit.PageSize}, func(p client.KeyPage) error {
-				for _, k := range p.Keys {
-					if k.Prefix == prefix {
-						mine = append(mine, k)
-					}
-				}
-				return nil
-			})
-			mu.Lock()
-			defer mu.Unlock()
-			found = append(found, mine...)
-			if err != nil && !client.IsNotFound(err) { // an inbox deleted meanwhile holds no key
-				problems = append(problems, "inbox "+in.ID+": "+describe(err))
-			}
-		})
-	}
-	wg.Wait()
-	if err := context.Cause(ctx); err != nil {
-		problems = append(problems, "inboxes: "+describe(err))
-	}
-	return found, problems
 }
 
 func toMatch(k client.APIKey, podName string) locateMatch {

@@ -20,6 +20,7 @@ import (
 	"github.com/amkeys/amkeys/ui/common"
 	"github.com/amkeys/amkeys/ui/keymap"
 	"github.com/amkeys/amkeys/ui/keys"
+	"github.com/amkeys/amkeys/ui/leak"
 	"github.com/amkeys/amkeys/ui/placeholder"
 	"github.com/amkeys/amkeys/ui/pods"
 	"github.com/amkeys/amkeys/ui/sanitize"
@@ -49,6 +50,8 @@ type Model struct {
 	notice   string
 	noticeID int
 	orgID    string // the organization, once read; "" if the key may not
+	// lastAudit is the last finished audit, for the leak lookup.
+	lastAudit leak.Audit
 
 	footerSig, footerView string // the cached help line and what it shows
 }
@@ -165,6 +168,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.notice = ""
 		}
 		return m, nil
+	case common.AuditResultMsg:
+		m.lastAudit = leak.Audit{Result: msg.Result, At: msg.At, Gone: map[string]bool{}}
+		return m, nil
 	case organizationMsg:
 		// Any failure only leaves the organization out: the status line is
 		// no place for it, and the pods' own load reports a dead server.
@@ -172,6 +178,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.orgID = msg.org.ID
 		}
 		return m, nil
+	}
+	if _, keyID, ok := keys.DeletedKey(msg); ok && m.lastAudit.Gone != nil {
+		m.lastAudit.Gone[keyID] = true // the audit still lists it
 	}
 	clipCmd := m.clip.Update(msg)
 	_, cmd := m.broadcast(msg)
@@ -199,6 +208,8 @@ func (m *Model) updateKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		case key.Matches(msg, m.keys.Help):
 			m.showHelp = true
 			return m, nil
+		case key.Matches(msg, m.keys.Leak) && len(m.stack) == 1:
+			return m, common.Push(leak.New(m.c, m.lastAudit))
 		case key.Matches(msg, m.keys.Back) && takesBack(top):
 			return m.forwardTop(msg) // esc clears the screen's filter first
 		case key.Matches(msg, m.keys.Back) && len(m.stack) > 1:
@@ -485,7 +496,11 @@ func (m *Model) globalBindings() []key.Binding {
 }
 
 func (m *Model) fullHelp() string {
-	groups := append(m.top().FullHelp(), m.globalBindings())
+	global := m.globalBindings()
+	if len(m.stack) == 1 && !m.top().CapturesInput() {
+		global = append([]key.Binding{m.keys.Leak}, global...)
+	}
+	groups := append(m.top().FullHelp(), global)
 	var notes strings.Builder
 	if n, ok := m.Top().(common.HelpNoter); ok {
 		for _, note := range n.HelpNotes() {

@@ -53,6 +53,10 @@ func TestEveryDialogFitsFromTheMinimumSize(t *testing.T) {
 			[]string{"Name", "Client id", "ctrl+s creates the pod"}},
 		{"new inbox form", nil, func(m *Model) { press(m, "enter", "2", "n") },
 			[]string{"New inbox in pod"}},
+		{"leak lookup field", nil, func(m *Model) { press(m, "L"); typeText(m, "am_SuP2xyz") },
+			[]string{"key: am_SuP2x•", "enter look up"}},
+		{"leak lookup not found", nil, func(m *Model) { press(m, "L"); typeText(m, "am_zzzzz"); press(m, "enter") },
+			[]string{"No credential with prefix am_zzzzz", "L look up another"}},
 	}
 	sizes := [][2]int{{60, 15}, {61, 16}, {66, 17}, {72, 19}, {80, 24}, {100, 28}, {120, 35}, {200, 60}}
 	for _, d := range dialogs {

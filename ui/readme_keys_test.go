@@ -18,6 +18,7 @@ import (
 	"github.com/amkeys/amkeys/ui/inboxes"
 	"github.com/amkeys/amkeys/ui/keymap"
 	"github.com/amkeys/amkeys/ui/keys"
+	"github.com/amkeys/amkeys/ui/leak"
 	"github.com/amkeys/amkeys/ui/listing"
 	"github.com/amkeys/amkeys/ui/pods"
 	"github.com/amkeys/amkeys/ui/secret"
@@ -47,6 +48,8 @@ func bindingsOf(maps ...any) []key.Binding {
 			out = append(out, m.Copy, m.Reveal)
 		case audit.KeyMap:
 			out = append(out, m.Open, m.Search, m.Show, m.ThisPod, m.Retry, m.Rescan)
+		case leak.KeyMap:
+			out = append(out, m.Search, m.Open, m.Delete, m.Rotate, m.Again)
 		case keymap.Global:
 			out = append(out, m.Quit, m.ForceQuit, m.Help, m.Back)
 		case tabs.KeyMap:
@@ -71,13 +74,14 @@ func TestReadmeKeyTableMatchesTheKeyMaps(t *testing.T) {
 	filter := listing.DefaultKeyMap().Filter
 	sections := map[string][]key.Binding{
 		"everywhere":                        bindingsOf(keymap.Default(), table.DefaultKeyMap().Bindings()),
-		"first screen":                      bindingsOf(home),
+		"first screen":                      bindingsOf(home, keymap.Default().Leak),
 		"pods":                              bindingsOf(pods.DefaultKeyMap(), filter),
 		"inboxes (of a pod)":                bindingsOf(inboxes.DefaultKeyMap(), filter),
 		"keys (organization, pod or inbox)": bindingsOf(keys.DefaultKeyMap(), filter),
 		"new key":                           bindingsOf(createkey.DefaultKeyMap()),
 		"secret":                            bindingsOf(secret.DefaultKeyMap()),
 		"audit":                             bindingsOf(audit.DefaultKeyMap()),
+		"leak lookup":                       bindingsOf(leak.DefaultKeyMap()),
 	}
 	// The audit screen's bindings belong to its own helper; the README
 	// must not promise keys it lacks, but new ones may wait for it.

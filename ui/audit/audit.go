@@ -216,9 +216,9 @@ func (m *Model) setResult(res *audit.Result) tea.Cmd {
 	m.table.SetCursor(0)
 	m.resize()
 	if !res.Complete() && res.CanRetry() {
-		return tea.Batch(m.countsCmd(), common.Notify("The audit is incomplete: R retries the listings that failed"))
+		return tea.Batch(m.countsCmd(), m.resultCmd(), common.Notify("The audit is incomplete: R retries the listings that failed"))
 	}
-	return m.countsCmd()
+	return tea.Batch(m.countsCmd(), m.resultCmd())
 }
 
 // open pushes the key's pod screen with the cursor on the key.

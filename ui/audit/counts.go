@@ -36,3 +36,10 @@ func (m *Model) countsCmd() tea.Cmd {
 	msg := common.AuditCountsMsg{Pods: pods, At: m.now}
 	return func() tea.Msg { return msg }
 }
+
+// resultCmd hands the finished scan to the root (common.AuditResultMsg),
+// which keeps it for the leak lookup.
+func (m *Model) resultCmd() tea.Cmd {
+	msg := common.AuditResultMsg{Result: m.res, At: m.now}
+	return func() tea.Msg { return msg }
+}

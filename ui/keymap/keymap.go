@@ -3,9 +3,9 @@ package keymap
 
 import "github.com/charmbracelet/bubbles/key"
 
-// Global are the root's bindings.
+// Global are the root's bindings. Leak works on the first screen only.
 type Global struct {
-	Quit, ForceQuit, Help, Back key.Binding
+	Quit, ForceQuit, Help, Back, Leak key.Binding
 }
 
 // Default returns the global bindings.
@@ -15,5 +15,6 @@ func Default() Global {
 		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Leak:      key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "leak lookup")),
 	}
 }

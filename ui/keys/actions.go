@@ -68,27 +68,34 @@ func (m *Model) updateActions(msg tea.Msg) (handled bool, cmd tea.Cmd) {
 	return false, nil
 }
 
-// askDelete opens the dialog; a key used in the last day, or the key amkeys
-// runs with, needs its name typed.
+// askDelete opens the dialog.
 func (m *Model) askDelete(k client.APIKey) {
-	now := m.c.Now()
+	m.deleting = k
+	m.dialog = confirm.New(m.c.Styles, DeleteConfirm(m.c, m.scope, k))
+}
+
+// DeleteConfirm is the dialog that asks before deleting k, listed in
+// scope; a key used in the last day, or the key amkeys runs with, needs
+// its name typed. The leak lookup asks the same way.
+func DeleteConfirm(c *common.Common, scope common.KeyScope, k client.APIKey) confirm.Options {
+	now := c.Now()
 	last := "never"
 	if !k.NeverUsed() {
-		last = format.Ago(k.UsedAt, now) + ", " + m.c.Times().Exact(k.UsedAt)
+		last = format.Ago(k.UsedAt, now) + ", " + c.Times().Exact(k.UsedAt)
 	}
 	o := confirm.Options{
 		Title: "Delete this API key?",
 		Fields: []confirm.Field{
 			{Label: "name", Value: k.Name},
 			{Label: "prefix", Value: MaskPrefix(k.Prefix)},
-			{Label: "scope", Value: ScopeText(m.scope, k)},
+			{Label: "scope", Value: ScopeText(scope, k)},
 			{Label: "permissions", Value: k.Permissions.Summary()},
 			{Label: "last used", Value: last},
 		},
 		Notes:   []string{"Anything using this key stops working at once. This cannot be undone."},
 		Confirm: "Delete",
 	}
-	own := m.c.Settings.OwnKeyPrefix != "" && k.Prefix == m.c.Settings.OwnKeyPrefix
+	own := c.Settings.OwnKeyPrefix != "" && k.Prefix == c.Settings.OwnKeyPrefix
 	recent := !k.NeverUsed() && now.Sub(k.UsedAt) < RecentUse
 	switch {
 	case own:
@@ -104,8 +111,7 @@ func (m *Model) askDelete(k client.APIKey) {
 			o.Alt, o.AltWhat = k.Prefix, "its prefix"
 		}
 	}
-	m.deleting = k
-	m.dialog = confirm.New(m.c.Styles, o)
+	return o
 }
 
 // ScopeText says what k is bound to: "pod (Acme Support)", "inbox
@@ -142,8 +148,12 @@ func (m *Model) updateDialog(k tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
-func (m *Model) deleteCmd(k client.APIKey) tea.Cmd {
-	api, ctx, scope, keyID, name := m.c.API, m.c.Ctx, m.scope.Scope, k.ID, k.Name
+func (m *Model) deleteCmd(k client.APIKey) tea.Cmd { return DeleteCmd(m.c, m.scope.Scope, k) }
+
+// DeleteCmd deletes k in scope. Its answer reaches the keys screen of that
+// scope, if one is open, and every screen through DeletedKey.
+func DeleteCmd(c *common.Common, scope client.Scope, k client.APIKey) tea.Cmd {
+	api, ctx, keyID, name := c.API, c.Ctx, k.ID, k.Name
 	return func() tea.Msg {
 		rctx, cancel := context.WithTimeout(ctx, common.RequestTimeout)
 		defer cancel()

@@ -59,3 +59,21 @@ func DeletedKey(msg tea.Msg) (scope client.Scope, keyID string, ok bool) {
 	}
 	return d.scope, d.keyID, true
 }
+
+// Deletion is the answer to a key delete (DeleteCmd): Err is nil when the
+// key was deleted.
+type Deletion struct {
+	Scope client.Scope
+	KeyID string
+	Err   error
+}
+
+// DeleteResult reports the answer to any key delete, for a screen that
+// asked for it from outside a keys screen (the leak lookup).
+func DeleteResult(msg tea.Msg) (Deletion, bool) {
+	d, ok := msg.(deletedMsg)
+	if !ok {
+		return Deletion{}, false
+	}
+	return Deletion{Scope: d.scope, KeyID: d.keyID, Err: d.err}, true
+}
