@@ -481,7 +481,7 @@ func (m *Model) statusLine(w int) string {
 
 func (m *Model) globalBindings() []key.Binding {
 	if m.top().CapturesInput() { // q, ? and esc belong to the screen then
-		if g, ok := m.top().(common.QuitGuard); ok && g.GuardQuit() {
+		if a, ok := m.top().(common.QuitAsker); ok && a.AsksBeforeQuit() {
 			return nil // and so does ctrl+c
 		}
 		return []key.Binding{m.keys.ForceQuit}

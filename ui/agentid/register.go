@@ -128,7 +128,10 @@ func (r *Register) CapturesInput() bool {
 
 // GuardQuit holds the user back while the registration is in flight:
 // leaving then would not lose the key file, but the id it gets.
-func (r *Register) GuardQuit() bool { return r.pending != 0 }
+func (r *Register) GuardQuit() bool { return r.AsksBeforeQuit() }
+
+// AsksBeforeQuit: ctrl+c asks while a registration is in flight.
+func (r *Register) AsksBeforeQuit() bool { return r.pending != 0 }
 
 // SetSize records the area.
 func (r *Register) SetSize(w, h int) {

@@ -112,6 +112,14 @@ type QuitGuard interface {
 	GuardQuit() bool
 }
 
+// QuitAsker is implemented by screens that ask before ctrl+c quits while
+// they hold something (a form's input, a secret): the footer then leaves
+// ctrl+c to them. It is asked on every frame, so it must change nothing,
+// unlike GuardQuit, which may cancel work.
+type QuitAsker interface {
+	AsksBeforeQuit() bool
+}
+
 // PushMsg opens a screen on top of the stack.
 type PushMsg struct{ Screen Screen }
 

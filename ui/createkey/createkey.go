@@ -146,7 +146,11 @@ func (m *Model) CapturesInput() bool {
 // GuardQuit holds the user back while a create is in flight (leaving then
 // would lose the new key's secret), and while the form holds input (q and
 // ctrl+c then ask first).
-func (m *Model) GuardQuit() bool { return m.pending != 0 || m.HasInput() }
+func (m *Model) GuardQuit() bool { return m.AsksBeforeQuit() }
+
+// AsksBeforeQuit: ctrl+c asks while a create is in flight or the form
+// holds input.
+func (m *Model) AsksBeforeQuit() bool { return m.pending != 0 || m.HasInput() }
 
 // SetSize records the area and sizes the checklist.
 func (m *Model) SetSize(w, h int) {

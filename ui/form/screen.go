@@ -41,7 +41,10 @@ func (s *Screen) Status() string {
 func (s *Screen) CapturesInput() bool { return true }
 
 // GuardQuit: ctrl+c with text typed asks first (the form's question).
-func (s *Screen) GuardQuit() bool { return s.Form.HasInput() }
+func (s *Screen) GuardQuit() bool { return s.AsksBeforeQuit() }
+
+// AsksBeforeQuit: ctrl+c asks while the form holds input.
+func (s *Screen) AsksBeforeQuit() bool { return s.Form.HasInput() }
 
 // SetSize records the area.
 func (s *Screen) SetSize(w, h int) { s.Form.SetSize(w, h) }

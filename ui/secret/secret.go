@@ -97,7 +97,10 @@ func (m *Model) Status() string { return "the secret is shown only once" }
 func (m *Model) CapturesInput() bool { return m.dialog != nil }
 
 // GuardQuit takes over esc, q and ctrl+c while the secret is on screen.
-func (m *Model) GuardQuit() bool { return m.secret != "" }
+func (m *Model) GuardQuit() bool { return m.AsksBeforeQuit() }
+
+// AsksBeforeQuit: ctrl+c asks while the secret is still held.
+func (m *Model) AsksBeforeQuit() bool { return m.secret != "" }
 
 // Held reports whether the screen still holds the secret (for tests).
 func (m *Model) Held() bool { return m.secret != "" }

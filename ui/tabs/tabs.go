@@ -134,6 +134,12 @@ func (m *Model) GuardQuit() bool {
 	return ok && g.GuardQuit()
 }
 
+// AsksBeforeQuit is the shown tab's.
+func (m *Model) AsksBeforeQuit() bool {
+	a, ok := m.Active().(common.QuitAsker)
+	return ok && a.AsksBeforeQuit()
+}
+
 // switchBinding stands for the jumps and the cycle in the footer.
 func (m *Model) switchBinding() key.Binding {
 	keys := []string{m.KeyMap.Next.Help().Key}
