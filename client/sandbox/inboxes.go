@@ -113,7 +113,9 @@ func (s *Server) deleteInbox(c *call) *response {
 	}
 	s.st.removeInbox(in)
 	s.mu.Unlock()
-	s.mutated()
+	if failed := s.persisted(); failed != nil {
+		return failed
+	}
 	return noContent()
 }
 
@@ -154,7 +156,7 @@ func (s *Server) createInbox(c *call) *response {
 	if in := s.st.inboxesByCID[inboxClientKey(p.id, req.clientID)]; req.clientID != "" && in != nil {
 		body := inboxToWire(in)
 		s.mu.Unlock()
-		return okJSON(body)
+		return s.replayed(okJSON(body))
 	}
 	if len(s.st.inboxes) >= s.st.org.inboxLimit {
 		s.mu.Unlock()
@@ -177,7 +179,9 @@ func (s *Server) createInbox(c *call) *response {
 	s.st.addInbox(in)
 	body := inboxToWire(in)
 	s.mu.Unlock()
-	s.mutated()
+	if failed := s.persisted(); failed != nil {
+		return failed
+	}
 	return okJSON(body)
 }
 

@@ -153,7 +153,9 @@ func (s *Server) createKey(c *call, target func() (scope, *response)) *response 
 		return notFound("scope")
 	}
 	s.mu.Unlock()
-	s.mutated()
+	if failed := s.persisted(); failed != nil {
+		return failed
+	}
 	return okJSON(wireCreatedKey{
 		APIKeyID: k.id, APIKey: secret, Prefix: k.prefix, Name: k.name, PodID: k.podID, InboxID: k.inboxID,
 		Permissions: wirePermissions(k.perms), CreatedAt: formatTime(k.createdAt),
@@ -212,7 +214,9 @@ func (s *Server) deleteKey(keyID string, listed func(*keyRecord) bool) *response
 	}
 	s.st.removeKey(k)
 	s.mu.Unlock()
-	s.mutated()
+	if failed := s.persisted(); failed != nil {
+		return failed
+	}
 	return noContent()
 }
 

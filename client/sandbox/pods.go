@@ -80,7 +80,7 @@ func (s *Server) createPod(c *call) *response {
 	if p := s.st.podsByClientID[clientID]; hasClientID && p != nil {
 		body := podToWire(p)
 		s.mu.Unlock()
-		return okJSON(body)
+		return s.replayed(okJSON(body))
 	}
 	p := &podRecord{id: newID(), clientID: clientID, name: name}
 	p.createdAt = s.st.nextCreatedAt(s.now())
@@ -95,7 +95,9 @@ func (s *Server) createPod(c *call) *response {
 	s.st.addPod(p)
 	body := podToWire(p)
 	s.mu.Unlock()
-	s.mutated()
+	if failed := s.persisted(); failed != nil {
+		return failed
+	}
 	return okJSON(body)
 }
 
@@ -120,7 +122,9 @@ func (s *Server) deletePod(c *call) *response {
 	}
 	s.st.removePod(p)
 	s.mu.Unlock()
-	s.mutated()
+	if failed := s.persisted(); failed != nil {
+		return failed
+	}
 	return noContent()
 }
 

@@ -94,7 +94,9 @@ func (s *Server) registerPublicKey(c *call) *response {
 	s.st.addPublicKey(k)
 	body := publicKeyToWire(k)
 	s.mu.Unlock()
-	s.mutated()
+	if failed := s.persisted(); failed != nil {
+		return failed
+	}
 	return okJSON(body)
 }
 
@@ -161,7 +163,9 @@ func (s *Server) renamePublicKey(c *call) *response {
 	k.updatedAt = laterOf(k.createdAt, wireTime(s.now()))
 	body := publicKeyToWire(k)
 	s.mu.Unlock()
-	s.mutated()
+	if failed := s.persisted(); failed != nil {
+		return failed
+	}
 	return okJSON(body)
 }
 
@@ -179,7 +183,9 @@ func (s *Server) revokePublicKey(c *call) *response {
 	}
 	s.st.removePublicKey(k)
 	s.mu.Unlock()
-	s.mutated()
+	if failed := s.persisted(); failed != nil {
+		return failed
+	}
 	return noContent()
 }
 
@@ -218,7 +224,7 @@ func (s *Server) revokeAllPublicKeys(c *call) *response {
 	o := &s.st.org
 	if r, ok := o.receipts[id]; ok {
 		s.mu.Unlock()
-		return okJSON(receiptToWire(r))
+		return s.replayed(okJSON(receiptToWire(r)))
 	}
 	now := wireTime(s.now())
 	r := revokeReceipt{previous: o.generation, current: o.generation + 1, revokedAt: now}
@@ -231,7 +237,9 @@ func (s *Server) revokeAllPublicKeys(c *call) *response {
 		}
 	}
 	s.mu.Unlock()
-	s.mutated()
+	if failed := s.persisted(); failed != nil {
+		return failed
+	}
 	return okJSON(receiptToWire(r))
 }
 
