@@ -113,10 +113,7 @@ func (s *Server) deleteInbox(c *call) *response {
 	}
 	s.st.removeInbox(in)
 	s.mu.Unlock()
-	if failed := s.persisted(); failed != nil {
-		return failed
-	}
-	return noContent()
+	return s.durable(noContent())
 }
 
 // pathInbox is the inbox the path names; in the pod-scoped form it must
@@ -156,7 +153,7 @@ func (s *Server) createInbox(c *call) *response {
 	if in := s.st.inboxesByCID[inboxClientKey(p.id, req.clientID)]; req.clientID != "" && in != nil {
 		body := inboxToWire(in)
 		s.mu.Unlock()
-		return s.replayed(okJSON(body))
+		return s.durable(okJSON(body))
 	}
 	if len(s.st.inboxes) >= s.st.org.inboxLimit {
 		s.mu.Unlock()
@@ -179,10 +176,7 @@ func (s *Server) createInbox(c *call) *response {
 	s.st.addInbox(in)
 	body := inboxToWire(in)
 	s.mu.Unlock()
-	if failed := s.persisted(); failed != nil {
-		return failed
-	}
-	return okJSON(body)
+	return s.durable(okJSON(body))
 }
 
 // generatedUsername is the username of an inbox created without one.

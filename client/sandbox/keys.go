@@ -153,13 +153,10 @@ func (s *Server) createKey(c *call, target func() (scope, *response)) *response 
 		return notFound("scope")
 	}
 	s.mu.Unlock()
-	if failed := s.persisted(); failed != nil {
-		return failed
-	}
-	return okJSON(wireCreatedKey{
+	return s.durable(okJSON(wireCreatedKey{
 		APIKeyID: k.id, APIKey: secret, Prefix: k.prefix, Name: k.name, PodID: k.podID, InboxID: k.inboxID,
 		Permissions: wirePermissions(k.perms), CreatedAt: formatTime(k.createdAt),
-	})
+	}))
 }
 
 // DELETE /v0/pods/{pod_id}/api-keys/{api_key_id}: any key of the pod's
@@ -214,10 +211,7 @@ func (s *Server) deleteKey(keyID string, listed func(*keyRecord) bool) *response
 	}
 	s.st.removeKey(k)
 	s.mu.Unlock()
-	if failed := s.persisted(); failed != nil {
-		return failed
-	}
-	return noContent()
+	return s.durable(noContent())
 }
 
 type keyRequest struct {

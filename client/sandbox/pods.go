@@ -80,7 +80,7 @@ func (s *Server) createPod(c *call) *response {
 	if p := s.st.podsByClientID[clientID]; hasClientID && p != nil {
 		body := podToWire(p)
 		s.mu.Unlock()
-		return s.replayed(okJSON(body))
+		return s.durable(okJSON(body))
 	}
 	p := &podRecord{id: newID(), clientID: clientID, name: name}
 	p.createdAt = s.st.nextCreatedAt(s.now())
@@ -95,10 +95,7 @@ func (s *Server) createPod(c *call) *response {
 	s.st.addPod(p)
 	body := podToWire(p)
 	s.mu.Unlock()
-	if failed := s.persisted(); failed != nil {
-		return failed
-	}
-	return okJSON(body)
+	return s.durable(okJSON(body))
 }
 
 // DELETE /v0/pods/{pod_id}: the pod with its keys and public-key
@@ -122,10 +119,7 @@ func (s *Server) deletePod(c *call) *response {
 	}
 	s.st.removePod(p)
 	s.mu.Unlock()
-	if failed := s.persisted(); failed != nil {
-		return failed
-	}
-	return noContent()
+	return s.durable(noContent())
 }
 
 func fieldErrors(errs ...*client.FieldError) []client.FieldError {

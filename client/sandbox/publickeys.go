@@ -94,10 +94,7 @@ func (s *Server) registerPublicKey(c *call) *response {
 	s.st.addPublicKey(k)
 	body := publicKeyToWire(k)
 	s.mu.Unlock()
-	if failed := s.persisted(); failed != nil {
-		return failed
-	}
-	return okJSON(body)
+	return s.durable(okJSON(body))
 }
 
 // publicKeyScope resolves the requested scope: omitted is the caller's own;
@@ -163,10 +160,7 @@ func (s *Server) renamePublicKey(c *call) *response {
 	k.updatedAt = laterOf(k.createdAt, wireTime(s.now()))
 	body := publicKeyToWire(k)
 	s.mu.Unlock()
-	if failed := s.persisted(); failed != nil {
-		return failed
-	}
-	return okJSON(body)
+	return s.durable(okJSON(body))
 }
 
 // DELETE /v0/api-keys/public-keys/{api_key_id}: a hard delete, so a repeat
@@ -183,10 +177,7 @@ func (s *Server) revokePublicKey(c *call) *response {
 	}
 	s.st.removePublicKey(k)
 	s.mu.Unlock()
-	if failed := s.persisted(); failed != nil {
-		return failed
-	}
-	return noContent()
+	return s.durable(noContent())
 }
 
 // visiblePublicKey is the credential the path names, if it is within the
@@ -224,7 +215,7 @@ func (s *Server) revokeAllPublicKeys(c *call) *response {
 	o := &s.st.org
 	if r, ok := o.receipts[id]; ok {
 		s.mu.Unlock()
-		return s.replayed(okJSON(receiptToWire(r)))
+		return s.durable(okJSON(receiptToWire(r)))
 	}
 	now := wireTime(s.now())
 	r := revokeReceipt{previous: o.generation, current: o.generation + 1, revokedAt: now}
@@ -237,10 +228,7 @@ func (s *Server) revokeAllPublicKeys(c *call) *response {
 		}
 	}
 	s.mu.Unlock()
-	if failed := s.persisted(); failed != nil {
-		return failed
-	}
-	return okJSON(receiptToWire(r))
+	return s.durable(okJSON(receiptToWire(r)))
 }
 
 func requireEmptyBody(r *http.Request) *response {

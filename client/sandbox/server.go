@@ -223,10 +223,11 @@ func (s *Server) persisted() *response {
 	return nil
 }
 
-// replayed answers resp, the result of an earlier change asked for again
-// (a known client_id or Idempotency-Key), once that change is on disk: its
-// first write may still be under way, or have failed.
-func (s *Server) replayed(resp *response) *response {
+// durable answers resp once the change it reports is in the state file:
+// a change just made, or one asked for again (a known client_id or
+// Idempotency-Key) whose first write may still be under way, or have
+// failed. If the write fails, the answer is persisted's 500 instead.
+func (s *Server) durable(resp *response) *response {
 	if failed := s.persisted(); failed != nil {
 		return failed
 	}
