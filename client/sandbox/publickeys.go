@@ -33,28 +33,22 @@ func (s *Server) listPublicKeys(c *call) *response {
 	}
 	cs := c.caller.scope()
 	list := "public-keys:" + cs.podID + "/" + cs.inboxID
-	pq, bad := s.parsePageQuery(c.r.URL.Query(), list, true)
+	pg, bad := pageOf(s, c, list, true, func() (*sortedList[*publicKeyRecord], *response) {
+		if cs.isOrg() {
+			return &s.st.publicKeyOrder, nil
+		}
+		within := &sortedList[*publicKeyRecord]{}
+		for _, k := range s.st.publicKeyOrder.items {
+			if cs.covers(k.scope) {
+				within.items = append(within.items, k)
+			}
+		}
+		return within, nil
+	}, publicKeyToWire)
 	if bad != nil {
 		return bad
 	}
-	s.mu.RLock()
-	source := &s.st.publicKeyOrder
-	if !cs.isOrg() {
-		source = &sortedList[*publicKeyRecord]{}
-		for _, k := range s.st.publicKeyOrder.items {
-			if cs.covers(k.scope) {
-				source.items = append(source.items, k)
-			}
-		}
-	}
-	items, more := source.page(pq.after, pq.ascending, pq.limit)
-	body := listPublicKeysBody{Count: len(items), PublicKeys: make([]wirePublicKey, 0, len(items))}
-	for _, k := range items {
-		body.PublicKeys = append(body.PublicKeys, publicKeyToWire(k))
-	}
-	s.mu.RUnlock()
-	body.NextPageToken = nextToken(s, list, pq, items, more)
-	return okJSON(body)
+	return okJSON(listPublicKeysBody{Count: len(pg.items), NextPageToken: pg.token, PublicKeys: pg.items})
 }
 
 // POST /v0/api-keys/public-keys {public_key, name?, scope?, expires_at?}
@@ -169,15 +163,13 @@ func (s *Server) revokePublicKey(c *call) *response {
 	if denied := c.require("api_key_delete"); denied != nil {
 		return denied
 	}
-	s.mu.Lock()
-	k, denied := s.visiblePublicKey(c)
-	if denied != nil {
-		s.mu.Unlock()
-		return denied
-	}
-	s.st.removePublicKey(k)
-	s.mu.Unlock()
-	return s.durable(noContent())
+	return s.deleteWith(func() (func(), *response) {
+		k, denied := s.visiblePublicKey(c)
+		if denied != nil {
+			return nil, denied
+		}
+		return func() { s.st.removePublicKey(k) }, nil
+	})
 }
 
 // visiblePublicKey is the credential the path names, if it is within the
