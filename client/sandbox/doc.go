@@ -131,7 +131,9 @@
 // only once it is in the file, so nothing acknowledged is lost on kill -9.
 // Concurrent changes share one write (group commit), which keeps thousands
 // of writes per second possible; used_at alone is written at most every 2 s
-// (and on Close). A state file that other users could read or change is
+// (and on Close). A change whose write fails is answered 500 internal_error,
+// never 2xx; until a write succeeds again, changes are refused with 503
+// service_unavailable (reads go on). A state file that other users could read or change is
 // refused at start, as ssh refuses a private key. The file holds hashes
 // only, so a restarted server cannot tell the admin secret (AdminKey
 // returns ""); giving Options.AdminKey again, or a new one, makes it work.

@@ -28,61 +28,44 @@ var (
 // GET /v0/inboxes: every inbox in the caller's scope, newest first unless
 // ascending=true.
 func (s *Server) listInboxes(c *call) *response {
-	if denied := c.require("inbox_read"); denied != nil {
-		return denied
-	}
 	cs := c.caller.scope()
-	list := "inboxes:" + cs.podID + "/" + cs.inboxID
-	pq, bad := s.parsePageQuery(c.r.URL.Query(), list, true)
-	if bad != nil {
-		return bad
-	}
-	s.mu.RLock()
-	source := &s.st.inboxOrder
-	switch {
-	case cs.isInbox():
-		source = &sortedList[*inboxRecord]{}
-		if in := s.st.inboxes[cs.inboxID]; in != nil {
-			source.items = []*inboxRecord{in}
+	return s.inboxListing(c, "inboxes:"+cs.podID+"/"+cs.inboxID, func() (*sortedList[*inboxRecord], *response) {
+		switch {
+		case cs.isInbox():
+			in := s.st.inboxes[cs.inboxID]
+			return onlyItem(in, in != nil), nil
+		case !cs.isOrg():
+			if p := s.st.pods[cs.podID]; p != nil {
+				return &p.inboxes, nil
+			}
+			return &sortedList[*inboxRecord]{}, nil
 		}
-	case !cs.isOrg():
-		source = &sortedList[*inboxRecord]{}
-		if p := s.st.pods[cs.podID]; p != nil {
-			source = &p.inboxes
-		}
-	}
-	return s.inboxPage(source, list, pq)
+		return &s.st.inboxOrder, nil
+	})
 }
 
 // GET /v0/pods/{pod_id}/inboxes
 func (s *Server) listPodInboxes(c *call) *response {
+	return s.inboxListing(c, "pod-inboxes:"+c.podID, func() (*sortedList[*inboxRecord], *response) {
+		p, denied := s.podFor(c, c.podID)
+		if denied != nil {
+			return nil, denied
+		}
+		return &p.inboxes, nil
+	})
+}
+
+// inboxListing answers one page of the inbox listing named list, whose
+// inboxes find returns (see pageOf).
+func (s *Server) inboxListing(c *call, list string, find func() (*sortedList[*inboxRecord], *response)) *response {
 	if denied := c.require("inbox_read"); denied != nil {
 		return denied
 	}
-	list := "pod-inboxes:" + c.podID
-	pq, bad := s.parsePageQuery(c.r.URL.Query(), list, true)
+	pg, bad := pageOf(s, c, list, true, find, inboxToWire)
 	if bad != nil {
 		return bad
 	}
-	s.mu.RLock()
-	p, denied := s.podFor(c, c.podID)
-	if denied != nil {
-		s.mu.RUnlock()
-		return denied
-	}
-	return s.inboxPage(&p.inboxes, list, pq)
-}
-
-// inboxPage renders one page; it is called with s.mu read-locked and unlocks.
-func (s *Server) inboxPage(source *sortedList[*inboxRecord], list string, pq pageQuery) *response {
-	items, more := source.page(pq.after, pq.ascending, pq.limit)
-	body := listInboxesBody{Count: len(items), Limit: pq.limit, Inboxes: make([]wireInbox, 0, len(items))}
-	for _, in := range items {
-		body.Inboxes = append(body.Inboxes, inboxToWire(in))
-	}
-	s.mu.RUnlock()
-	body.NextPageToken = nextToken(s, list, pq, items, more)
-	return okJSON(body)
+	return okJSON(listInboxesBody{Count: len(pg.items), Limit: pg.limit, NextPageToken: pg.token, Inboxes: pg.items})
 }
 
 // GET /v0/inboxes/{inbox_id} and /v0/pods/{pod_id}/inboxes/{inbox_id}
@@ -105,16 +88,13 @@ func (s *Server) deleteInbox(c *call) *response {
 	if denied := c.require("inbox_delete"); denied != nil {
 		return denied
 	}
-	s.mu.Lock()
-	in, denied := s.pathInbox(c)
-	if denied != nil {
-		s.mu.Unlock()
-		return denied
-	}
-	s.st.removeInbox(in)
-	s.mu.Unlock()
-	s.mutated()
-	return noContent()
+	return s.deleteWith(func() (func(), *response) {
+		in, denied := s.pathInbox(c)
+		if denied != nil {
+			return nil, denied
+		}
+		return func() { s.st.removeInbox(in) }, nil
+	})
 }
 
 // pathInbox is the inbox the path names; in the pod-scoped form it must
@@ -154,7 +134,7 @@ func (s *Server) createInbox(c *call) *response {
 	if in := s.st.inboxesByCID[inboxClientKey(p.id, req.clientID)]; req.clientID != "" && in != nil {
 		body := inboxToWire(in)
 		s.mu.Unlock()
-		return okJSON(body)
+		return s.durable(okJSON(body))
 	}
 	if len(s.st.inboxes) >= s.st.org.inboxLimit {
 		s.mu.Unlock()
@@ -177,8 +157,7 @@ func (s *Server) createInbox(c *call) *response {
 	s.st.addInbox(in)
 	body := inboxToWire(in)
 	s.mu.Unlock()
-	s.mutated()
-	return okJSON(body)
+	return s.durable(okJSON(body))
 }
 
 // generatedUsername is the username of an inbox created without one.

@@ -11,49 +11,30 @@ import (
 // GET /v0/pods/{pod_id}/api-keys: the pod's keys and its inboxes' keys,
 // newest first (the endpoint takes no ascending parameter).
 func (s *Server) listPodKeys(c *call) *response {
-	if denied := c.require("api_key_read"); denied != nil {
-		return denied
-	}
-	list := "pod-keys:" + c.podID
-	pq, bad := s.parsePageQuery(c.r.URL.Query(), list, false)
-	if bad != nil {
-		return bad
-	}
-	s.mu.RLock()
-	p, denied := s.podFor(c, c.podID)
-	if denied != nil {
-		s.mu.RUnlock()
-		return denied
-	}
-	return s.keyPage(&p.keys, list, pq)
+	return s.keyListing(c, "pod-keys:"+c.podID, false, func() (*sortedList[*keyRecord], *response) {
+		p, denied := s.podFor(c, c.podID)
+		if denied != nil {
+			return nil, denied
+		}
+		return &p.keys, nil
+	})
 }
 
 // GET /v0/inboxes/{inbox_id}/api-keys: newest first.
 func (s *Server) listInboxKeys(c *call) *response {
-	if denied := c.require("api_key_read"); denied != nil {
-		return denied
-	}
-	list := "inbox-keys:" + c.inboxID
-	pq, bad := s.parsePageQuery(c.r.URL.Query(), list, false)
-	if bad != nil {
-		return bad
-	}
-	s.mu.RLock()
-	in, denied := s.inboxFor(c, c.inboxID)
-	if denied != nil {
-		s.mu.RUnlock()
-		return denied
-	}
-	return s.keyPage(&in.keys, list, pq)
+	return s.keyListing(c, "inbox-keys:"+c.inboxID, false, func() (*sortedList[*keyRecord], *response) {
+		in, denied := s.inboxFor(c, c.inboxID)
+		if denied != nil {
+			return nil, denied
+		}
+		return &in.keys, nil
+	})
 }
 
 // GET /v0/api-keys: the caller's own scope, that is the organization keys
 // for an organization key, its pod's keys (as the pod listing) for a pod
 // key and its inbox's keys for an inbox key.
 func (s *Server) listScopeKeys(c *call) *response {
-	if denied := c.require("api_key_read"); denied != nil {
-		return denied
-	}
 	cs := c.caller.scope()
 	list := "org-keys"
 	switch {
@@ -62,35 +43,33 @@ func (s *Server) listScopeKeys(c *call) *response {
 	case !cs.isOrg():
 		list = "pod-keys:" + cs.podID
 	}
-	pq, bad := s.parsePageQuery(c.r.URL.Query(), list, true)
+	return s.keyListing(c, list, true, func() (*sortedList[*keyRecord], *response) {
+		keys := s.st.keyList(cs.podID)
+		if cs.isInbox() {
+			keys = nil
+			if in := s.st.inboxes[cs.inboxID]; in != nil {
+				keys = &in.keys
+			}
+		}
+		if keys == nil {
+			return nil, notFound("pod")
+		}
+		return keys, nil
+	})
+}
+
+// keyListing answers one page of the key listing named list, whose keys
+// find returns (see pageOf).
+func (s *Server) keyListing(c *call, list string, takesAscending bool,
+	find func() (*sortedList[*keyRecord], *response)) *response {
+	if denied := c.require("api_key_read"); denied != nil {
+		return denied
+	}
+	pg, bad := pageOf(s, c, list, takesAscending, find, keyToWire)
 	if bad != nil {
 		return bad
 	}
-	s.mu.RLock()
-	keys := s.st.keyList(cs.podID)
-	if cs.isInbox() {
-		keys = nil
-		if in := s.st.inboxes[cs.inboxID]; in != nil {
-			keys = &in.keys
-		}
-	}
-	if keys == nil {
-		s.mu.RUnlock()
-		return notFound("pod")
-	}
-	return s.keyPage(keys, list, pq)
-}
-
-// keyPage renders one page; it is called with s.mu read-locked and unlocks.
-func (s *Server) keyPage(keys *sortedList[*keyRecord], list string, pq pageQuery) *response {
-	items, more := keys.page(pq.after, pq.ascending, pq.limit)
-	body := listKeysBody{Count: len(items), APIKeys: make([]wireKey, 0, len(items))}
-	for _, k := range items {
-		body.APIKeys = append(body.APIKeys, keyToWire(k))
-	}
-	s.mu.RUnlock()
-	body.NextPageToken = nextToken(s, list, pq, items, more)
-	return okJSON(body)
+	return okJSON(listKeysBody{Count: len(pg.items), NextPageToken: pg.token, APIKeys: pg.items})
 }
 
 // POST /v0/pods/{pod_id}/api-keys
@@ -153,11 +132,10 @@ func (s *Server) createKey(c *call, target func() (scope, *response)) *response 
 		return notFound("scope")
 	}
 	s.mu.Unlock()
-	s.mutated()
-	return okJSON(wireCreatedKey{
+	return s.durable(okJSON(wireCreatedKey{
 		APIKeyID: k.id, APIKey: secret, Prefix: k.prefix, Name: k.name, PodID: k.podID, InboxID: k.inboxID,
 		Permissions: wirePermissions(k.perms), CreatedAt: formatTime(k.createdAt),
-	})
+	}))
 }
 
 // DELETE /v0/pods/{pod_id}/api-keys/{api_key_id}: any key of the pod's
@@ -166,12 +144,12 @@ func (s *Server) deletePodKey(c *call) *response {
 	if denied := c.require("api_key_delete"); denied != nil {
 		return denied
 	}
-	s.mu.Lock()
-	if _, denied := s.podFor(c, c.podID); denied != nil {
-		s.mu.Unlock()
-		return denied
-	}
-	return s.deleteKey(c.keyID, func(k *keyRecord) bool { return k.podID == c.podID })
+	return s.deleteWith(func() (func(), *response) {
+		if _, denied := s.podFor(c, c.podID); denied != nil {
+			return nil, denied
+		}
+		return s.listedKey(c.keyID, func(k *keyRecord) bool { return k.podID == c.podID })
+	})
 }
 
 // DELETE /v0/inboxes/{inbox_id}/api-keys/{api_key_id}
@@ -179,12 +157,12 @@ func (s *Server) deleteInboxKey(c *call) *response {
 	if denied := c.require("api_key_delete"); denied != nil {
 		return denied
 	}
-	s.mu.Lock()
-	if _, denied := s.inboxFor(c, c.inboxID); denied != nil {
-		s.mu.Unlock()
-		return denied
-	}
-	return s.deleteKey(c.keyID, func(k *keyRecord) bool { return k.inboxID == c.inboxID })
+	return s.deleteWith(func() (func(), *response) {
+		if _, denied := s.inboxFor(c, c.inboxID); denied != nil {
+			return nil, denied
+		}
+		return s.listedKey(c.keyID, func(k *keyRecord) bool { return k.inboxID == c.inboxID })
+	})
 }
 
 // DELETE /v0/api-keys/{api_key_id}: only keys of the caller's own listing.
@@ -193,27 +171,24 @@ func (s *Server) deleteScopeKey(c *call) *response {
 		return denied
 	}
 	cs := c.caller.scope()
-	s.mu.Lock()
-	return s.deleteKey(c.keyID, func(k *keyRecord) bool {
-		if cs.isInbox() {
-			return k.inboxID == cs.inboxID
-		}
-		return k.podID == cs.podID
+	return s.deleteWith(func() (func(), *response) {
+		return s.listedKey(c.keyID, func(k *keyRecord) bool {
+			if cs.isInbox() {
+				return k.inboxID == cs.inboxID
+			}
+			return k.podID == cs.podID
+		})
 	})
 }
 
-// deleteKey deletes the key if it is in the listing; it is called with s.mu
-// locked and unlocks.
-func (s *Server) deleteKey(keyID string, listed func(*keyRecord) bool) *response {
+// listedKey is the removal of the key if it is in the listing (see
+// deleteWith). Hold s.mu.
+func (s *Server) listedKey(keyID string, listed func(*keyRecord) bool) (func(), *response) {
 	k := s.st.keys[keyID]
 	if k == nil || !listed(k) {
-		s.mu.Unlock()
-		return notFound("API key")
+		return nil, notFound("API key")
 	}
-	s.st.removeKey(k)
-	s.mu.Unlock()
-	s.mutated()
-	return noContent()
+	return func() { s.st.removeKey(k) }, nil
 }
 
 type keyRequest struct {

@@ -34,6 +34,10 @@ type Options struct {
 	// Logf, if set, receives one line per request: method, path, status and
 	// the caller's key prefix. Never a secret.
 	Logf func(format string, args ...any)
+
+	// writeFile replaces the state file (default writeFileAtomic); tests
+	// plant failures here, since a read-only directory does not stop root.
+	writeFile func(path string, data []byte) error
 }
 
 // Faults make the sandbox misbehave like a real network service, for tests

@@ -84,10 +84,12 @@ func (s *Server) writeState() error {
 	if err != nil {
 		return fmt.Errorf("sandbox: encoding state: %w", err)
 	}
-	if err := writeFileAtomic(s.statePath, data); err != nil {
+	if err := s.writeFile(s.statePath, data); err != nil {
 		s.usedDirty.Store(true)
+		s.saveBroken.Store(true)
 		return fmt.Errorf("sandbox: saving state to %s: %w", s.statePath, err)
 	}
+	s.saveBroken.Store(false)
 	s.lastSave.Store(time.Now().UnixNano())
 	return nil
 }

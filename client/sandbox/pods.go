@@ -19,26 +19,17 @@ func (s *Server) listPods(c *call) *response {
 	if !c.orgScoped() {
 		list = "pods:" + c.caller.podID
 	}
-	pq, bad := s.parsePageQuery(c.r.URL.Query(), list, true)
+	pg, bad := pageOf(s, c, list, true, func() (*sortedList[*podRecord], *response) {
+		if !c.orgScoped() {
+			p := s.st.pods[c.caller.podID]
+			return onlyItem(p, p != nil), nil
+		}
+		return &s.st.podOrder, nil
+	}, podToWire)
 	if bad != nil {
 		return bad
 	}
-	s.mu.RLock()
-	source := &s.st.podOrder
-	if !c.orgScoped() {
-		source = &sortedList[*podRecord]{}
-		if p := s.st.pods[c.caller.podID]; p != nil {
-			source.items = []*podRecord{p}
-		}
-	}
-	items, more := source.page(pq.after, pq.ascending, pq.limit)
-	body := listPodsBody{Count: len(items), Limit: pq.limit, Pods: make([]wirePod, 0, len(items))}
-	for _, p := range items {
-		body.Pods = append(body.Pods, podToWire(p))
-	}
-	s.mu.RUnlock()
-	body.NextPageToken = nextToken(s, list, pq, items, more)
-	return okJSON(body)
+	return okJSON(listPodsBody{Count: len(pg.items), Limit: pg.limit, NextPageToken: pg.token, Pods: pg.items})
 }
 
 // GET /v0/pods/{pod_id}
@@ -80,7 +71,7 @@ func (s *Server) createPod(c *call) *response {
 	if p := s.st.podsByClientID[clientID]; hasClientID && p != nil {
 		body := podToWire(p)
 		s.mu.Unlock()
-		return okJSON(body)
+		return s.durable(okJSON(body))
 	}
 	p := &podRecord{id: newID(), clientID: clientID, name: name}
 	p.createdAt = s.st.nextCreatedAt(s.now())
@@ -95,8 +86,7 @@ func (s *Server) createPod(c *call) *response {
 	s.st.addPod(p)
 	body := podToWire(p)
 	s.mu.Unlock()
-	s.mutated()
-	return okJSON(body)
+	return s.durable(okJSON(body))
 }
 
 // DELETE /v0/pods/{pod_id}: the pod with its keys and public-key
@@ -106,22 +96,18 @@ func (s *Server) deletePod(c *call) *response {
 	if denied := c.require("pod_delete"); denied != nil {
 		return denied
 	}
-	s.mu.Lock()
-	p, denied := s.podFor(c, c.podID)
-	if denied != nil {
-		s.mu.Unlock()
-		return denied
-	}
-	if n := p.inboxes.len(); n > 0 {
-		s.mu.Unlock()
-		return conflict(client.CodeCannotDelete,
-			fmt.Sprintf("The pod cannot be deleted: it still has inboxes (%d).", n),
-			"Delete the pod's inboxes first (DELETE /v0/pods/{pod_id}/inboxes/{inbox_id}), then the pod.")
-	}
-	s.st.removePod(p)
-	s.mu.Unlock()
-	s.mutated()
-	return noContent()
+	return s.deleteWith(func() (func(), *response) {
+		p, denied := s.podFor(c, c.podID)
+		if denied != nil {
+			return nil, denied
+		}
+		if n := p.inboxes.len(); n > 0 {
+			return nil, conflict(client.CodeCannotDelete,
+				fmt.Sprintf("The pod cannot be deleted: it still has inboxes (%d).", n),
+				"Delete the pod's inboxes first (DELETE /v0/pods/{pod_id}/inboxes/{inbox_id}), then the pod.")
+		}
+		return func() { s.st.removePod(p) }, nil
+	})
 }
 
 func fieldErrors(errs ...*client.FieldError) []client.FieldError {

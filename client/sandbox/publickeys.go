@@ -33,28 +33,22 @@ func (s *Server) listPublicKeys(c *call) *response {
 	}
 	cs := c.caller.scope()
 	list := "public-keys:" + cs.podID + "/" + cs.inboxID
-	pq, bad := s.parsePageQuery(c.r.URL.Query(), list, true)
+	pg, bad := pageOf(s, c, list, true, func() (*sortedList[*publicKeyRecord], *response) {
+		if cs.isOrg() {
+			return &s.st.publicKeyOrder, nil
+		}
+		within := &sortedList[*publicKeyRecord]{}
+		for _, k := range s.st.publicKeyOrder.items {
+			if cs.covers(k.scope) {
+				within.items = append(within.items, k)
+			}
+		}
+		return within, nil
+	}, publicKeyToWire)
 	if bad != nil {
 		return bad
 	}
-	s.mu.RLock()
-	source := &s.st.publicKeyOrder
-	if !cs.isOrg() {
-		source = &sortedList[*publicKeyRecord]{}
-		for _, k := range s.st.publicKeyOrder.items {
-			if cs.covers(k.scope) {
-				source.items = append(source.items, k)
-			}
-		}
-	}
-	items, more := source.page(pq.after, pq.ascending, pq.limit)
-	body := listPublicKeysBody{Count: len(items), PublicKeys: make([]wirePublicKey, 0, len(items))}
-	for _, k := range items {
-		body.PublicKeys = append(body.PublicKeys, publicKeyToWire(k))
-	}
-	s.mu.RUnlock()
-	body.NextPageToken = nextToken(s, list, pq, items, more)
-	return okJSON(body)
+	return okJSON(listPublicKeysBody{Count: len(pg.items), NextPageToken: pg.token, PublicKeys: pg.items})
 }
 
 // POST /v0/api-keys/public-keys {public_key, name?, scope?, expires_at?}
@@ -94,8 +88,7 @@ func (s *Server) registerPublicKey(c *call) *response {
 	s.st.addPublicKey(k)
 	body := publicKeyToWire(k)
 	s.mu.Unlock()
-	s.mutated()
-	return okJSON(body)
+	return s.durable(okJSON(body))
 }
 
 // publicKeyScope resolves the requested scope: omitted is the caller's own;
@@ -161,8 +154,7 @@ func (s *Server) renamePublicKey(c *call) *response {
 	k.updatedAt = laterOf(k.createdAt, wireTime(s.now()))
 	body := publicKeyToWire(k)
 	s.mu.Unlock()
-	s.mutated()
-	return okJSON(body)
+	return s.durable(okJSON(body))
 }
 
 // DELETE /v0/api-keys/public-keys/{api_key_id}: a hard delete, so a repeat
@@ -171,16 +163,13 @@ func (s *Server) revokePublicKey(c *call) *response {
 	if denied := c.require("api_key_delete"); denied != nil {
 		return denied
 	}
-	s.mu.Lock()
-	k, denied := s.visiblePublicKey(c)
-	if denied != nil {
-		s.mu.Unlock()
-		return denied
-	}
-	s.st.removePublicKey(k)
-	s.mu.Unlock()
-	s.mutated()
-	return noContent()
+	return s.deleteWith(func() (func(), *response) {
+		k, denied := s.visiblePublicKey(c)
+		if denied != nil {
+			return nil, denied
+		}
+		return func() { s.st.removePublicKey(k) }, nil
+	})
 }
 
 // visiblePublicKey is the credential the path names, if it is within the
@@ -218,7 +207,7 @@ func (s *Server) revokeAllPublicKeys(c *call) *response {
 	o := &s.st.org
 	if r, ok := o.receipts[id]; ok {
 		s.mu.Unlock()
-		return okJSON(receiptToWire(r))
+		return s.durable(okJSON(receiptToWire(r)))
 	}
 	now := wireTime(s.now())
 	r := revokeReceipt{previous: o.generation, current: o.generation + 1, revokedAt: now}
@@ -231,8 +220,7 @@ func (s *Server) revokeAllPublicKeys(c *call) *response {
 		}
 	}
 	s.mu.Unlock()
-	s.mutated()
-	return okJSON(receiptToWire(r))
+	return s.durable(okJSON(receiptToWire(r)))
 }
 
 func requireEmptyBody(r *http.Request) *response {

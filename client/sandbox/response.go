@@ -99,6 +99,28 @@ func internalError(message string) *response {
 		message, "Try again later.")
 }
 
+// saveFailed answers a change that was made but could not be saved.
+func saveFailed() *response {
+	return apiError(http.StatusInternalServerError, "InternalServerError", client.CodeInternal,
+		"Internal server error: the change could not be saved.",
+		"The outcome is unknown: list the resources to see whether the change took effect before sending it again.")
+}
+
+// codeServiceUnavailable is the API's code for a 503.
+const codeServiceUnavailable = "service_unavailable"
+
+// changesRetryAfter is the Retry-After, in seconds, of changesRefused.
+const changesRetryAfter = 2
+
+// changesRefused answers a change turned away before it was made.
+func changesRefused() *response {
+	r := apiError(http.StatusServiceUnavailable, "ServiceUnavailableError", codeServiceUnavailable,
+		"The service cannot accept changes right now.",
+		fmt.Sprintf("Nothing was changed: wait %d s (see the Retry-After header) and send the request again.", changesRetryAfter))
+	r.header = http.Header{"Retry-After": {strconv.Itoa(changesRetryAfter)}}
+	return r
+}
+
 // statusError is the error body for an arbitrary injected status.
 func statusError(status int) *response {
 	const msg = "The sandbox was told to fail requests for this pod."

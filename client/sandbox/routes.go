@@ -40,6 +40,11 @@ func (s *Server) handle(r *http.Request) (*response, *keyRecord) {
 	allowed := make([]string, 0, len(endpoints))
 	for _, e := range endpoints {
 		if e.method == r.Method {
+			if e.method != http.MethodGet {
+				if refused := s.refuseWhileUnsaved(); refused != nil {
+					return refused, caller
+				}
+			}
 			return e.handle(c), caller
 		}
 		allowed = append(allowed, e.method)

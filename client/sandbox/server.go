@@ -29,10 +29,12 @@ type Server struct {
 	failedPods map[string]int
 	counts     map[countKey]int
 
-	timeouts  Timeouts     // with defaults filled in
-	saves     *groupCommit // batches state file writes
-	usedDirty atomic.Bool  // a used_at changed since the last save
-	lastSave  atomic.Int64 // wall clock of the last save, Unix nanoseconds
+	timeouts   Timeouts     // with defaults filled in
+	saves      *groupCommit // batches state file writes
+	writeFile  func(path string, data []byte) error
+	saveBroken atomic.Bool  // the latest write of the state file failed
+	usedDirty  atomic.Bool  // a used_at changed since the last save
+	lastSave   atomic.Int64 // wall clock of the last save, Unix nanoseconds
 }
 
 // New builds a Server: it loads Options.StatePath when that file exists,
@@ -51,6 +53,10 @@ func New(opts Options) (*Server, error) {
 		timeouts:   opts.Timeouts.withDefaults(),
 	}
 	s.saves = newGroupCommit(s.writeState)
+	s.writeFile = opts.writeFile
+	if s.writeFile == nil {
+		s.writeFile = writeFileAtomic
+	}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -201,15 +207,49 @@ func (s *Server) logError(format string, args ...any) {
 	}
 }
 
-// mutated saves the state after a change and returns once the change is in
-// the state file (writes are shared, see groupCommit), so that an answer
+// persisted saves the state after a change and returns once the change is
+// in the state file (writes are shared, see groupCommit), so that an answer
 // sent after it survives kill -9. Call it after releasing s.mu and before
-// answering. A failure is logged, since the change has already happened in
-// memory; the next write retries it.
-func (s *Server) mutated() {
+// answering. If the write fails it returns the 500 to answer instead: the
+// change stays in memory (readers may have seen it already) and the next
+// write that succeeds saves it, so the client, told nothing, must treat the
+// outcome as unknown. Until a write succeeds, refuseWhileUnsaved turns away
+// further changes.
+func (s *Server) persisted() *response {
 	if err := s.saveState(); err != nil {
 		s.logError("%v", err)
+		return saveFailed()
 	}
+	return nil
+}
+
+// durable answers resp once the change it reports is in the state file:
+// a change just made, or one asked for again (a known client_id or
+// Idempotency-Key) whose first write may still be under way, or have
+// failed. If the write fails, the answer is persisted's 500 instead.
+func (s *Server) durable(resp *response) *response {
+	if failed := s.persisted(); failed != nil {
+		return failed
+	}
+	return resp
+}
+
+// mutated is persisted for the Go fixtures, which have nobody to answer: a
+// failure is only logged.
+func (s *Server) mutated() { _ = s.persisted() }
+
+// refuseWhileUnsaved answers 503 to a change while the state file cannot be
+// written, so that nothing is acknowledged that is not on disk. It first
+// tries the write again: once the disk works, changes are accepted again.
+func (s *Server) refuseWhileUnsaved() *response {
+	if !s.saveBroken.Load() {
+		return nil
+	}
+	if err := s.saveState(); err != nil {
+		s.logError("%v", err)
+		return changesRefused()
+	}
+	return nil
 }
 
 // usageSaveInterval bounds how often used_at changes alone are written, so

@@ -70,6 +70,7 @@ type Model struct {
 	list   listing.Model[client.PublicKeyCredential]
 	now    time.Time // the clock for expiry words, set per frame
 	keyDir string    // where new private keys go by default
+	pods   *podNames // names for the scope column
 
 	dialog   *confirm.Model // revoke or revoke-all, when open
 	asking   ask            // which
@@ -104,14 +105,14 @@ func New(c *common.Common, api API) *Model {
 		return listing.Page[client.PublicKeyCredential]{Items: page.Credentials, Next: page.NextPageToken,
 			Unreadable: len(page.Unreadable), Text: page.Text}, err
 	}
-	m := &Model{c: c, api: api, KeyMap: DefaultKeyMap(), now: c.Now(), keyDir: DefaultKeyDir()}
+	m := &Model{c: c, api: api, KeyMap: DefaultKeyMap(), now: c.Now(), keyDir: DefaultKeyDir(), pods: &podNames{}}
 	m.list = listing.New(c, listing.Config[client.PublicKeyCredential]{
 		Owner:   "agentid",
 		Noun:    "credentials",
 		Columns: columns,
 		Fetch:   fetch,
 		ID:      func(p *client.PublicKeyCredential) string { return p.ID },
-		Search:  search,
+		Search:  m.search,
 	})
 	m.list.SetOrder(newestFirst)
 	if c.Settings.ReadOnly {
@@ -146,12 +147,30 @@ func newestFirst(a, b *client.PublicKeyCredential) bool {
 	return a.ID > b.ID
 }
 
-func search(p *client.PublicKeyCredential) listing.SearchFields {
-	return listing.SearchFields{p.Name, p.PublicKey.Fingerprint, scopeText(p.Scope) + " " + p.ID}
+// search looks in the name, the fingerprint, the scope (a pod by its id
+// and its name) and the id.
+func (m *Model) search(p *client.PublicKeyCredential) listing.SearchFields {
+	scope := scopeText(p.Scope)
+	if p.Scope.Type == client.ScopePod {
+		scope += " " + m.pods.name(p.Scope.ID)
+	}
+	return listing.SearchFields{p.Name, p.PublicKey.Fingerprint, scope + " " + p.ID}
 }
 
-// Init starts loading.
-func (m *Model) Init() tea.Cmd { return m.list.Reload() }
+// scopeCell is scopeText with a pod's name in place of its id, when the
+// name is known.
+func (m *Model) scopeCell(s client.CredentialScope) string {
+	if s.Type == client.ScopePod {
+		return "pod " + m.pods.name(s.ID)
+	}
+	return scopeText(s)
+}
+
+// Init starts loading the credentials and the pod names.
+func (m *Model) Init() tea.Cmd { return m.reload() }
+
+// reload reads the credentials and the pod names again.
+func (m *Model) reload() tea.Cmd { return tea.Batch(m.list.Reload(), m.pods.load(m.c, m.api)) }
 
 // List exposes the listing for tests.
 func (m *Model) List() *listing.Model[client.PublicKeyCredential] { return &m.list }
@@ -225,6 +244,10 @@ var errReadOnly = errors.New("read-only mode: registering, renaming and revoking
 
 // Update handles dialogs, the screen's keys, results, then the listing.
 func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
+	if names, ok := msg.(podNamesMsg); ok {
+		m.pods.update(names)
+		return m, nil
+	}
 	if handled, cmd := m.updateActions(msg); handled {
 		return m, cmd
 	}
@@ -256,7 +279,7 @@ func (m *Model) updateKey(k tea.KeyMsg) (bool, tea.Cmd) {
 			return true, common.Push(NewDetail(m.c, *sel))
 		}
 	case key.Matches(k, km.Refresh):
-		return true, m.list.Reload()
+		return true, m.reload()
 	case key.Matches(k, km.New):
 		return true, common.Push(NewRegister(m.c, m.api, ModeGenerate, m.keyDir))
 	case key.Matches(k, km.Import):
@@ -321,7 +344,7 @@ func (m *Model) cell(p *client.PublicKeyCredential, col int) string {
 	case 1:
 		return shortFingerprint(p.PublicKey.Fingerprint)
 	case 2:
-		return scopeText(p.Scope)
+		return m.scopeCell(p.Scope)
 	case 3:
 		if p.Revoked() {
 			return "-"
