@@ -303,8 +303,8 @@ func (m *Model) Status() string {
 	case m.res == nil:
 		return ""
 	}
-	return plural(m.sum.Keys, "key") + " · " + plural(m.sum.PublicKeys, "public key") + " in " + plural(m.sum.PodsScanned, "pod") +
-		m.andOrganization() + m.markStatus()
+	return m.markPrefix() + plural(m.sum.Keys, "key") + " · " + plural(m.sum.PublicKeys, "public key") + " in " + plural(m.sum.PodsScanned, "pod") +
+		m.andOrganization()
 }
 
 // ShortHelp is the footer.

@@ -157,10 +157,11 @@ func (m *Model) pruneMarks() {
 	m.mk.set.Keep(func(mk marks.Mark) bool { return here[mk.ID()] })
 }
 
-// markStatus is the status line's " · 12 marked" ("" when none).
-func (m *Model) markStatus() string {
+// markPrefix starts the status line with "12 marked · ", where a long
+// summary cannot cut it off ("" when none).
+func (m *Model) markPrefix() string {
 	if s := m.mk.set.Status(); s != "" {
-		return " · " + s
+		return s + " · "
 	}
 	return ""
 }

@@ -42,9 +42,9 @@ func DefaultKeyMap() KeyMap {
 		Confirm: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "delete (count typed)")),
 		Cancel:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel (marks kept)")),
 		Scroll:  key.NewBinding(key.WithKeys("up", "down", "pgup", "pgdown"), key.WithHelp("↑/↓", "scroll")),
-		Stop:    key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "stop")),
+		Stop:    key.NewBinding(key.WithKeys("esc", "q", "ctrl+c"), key.WithHelp("esc", "stop")),
 		Close:   key.NewBinding(key.WithKeys("enter", "esc"), key.WithHelp("enter/esc", "close")),
-		Yes:     key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "stop")),
+		Yes:     key.NewBinding(key.WithKeys("y", "Y", "ctrl+c"), key.WithHelp("y", "stop")),
 		No:      key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n", "go on")),
 	}
 }
@@ -112,14 +112,10 @@ func (m *Model) SetSize(w, h int) {
 // running (they ask whether to stop).
 func (m *Model) CapturesInput() bool { return m.phase != finished }
 
-// GuardQuit cancels a run when amkeys quits (ctrl+c), so that no request
-// outlives it; it never holds the quit back.
-func (m *Model) GuardQuit() bool {
-	if m.run != nil {
-		m.run.Cancel()
-	}
-	return false
-}
+// GuardQuit holds a quit (ctrl+c) back while the delete runs: the screen
+// asks whether to stop first. The root also asks it without a key (for
+// the help line), so it only answers.
+func (m *Model) GuardQuit() bool { return m.phase == running }
 
 // Running reports whether the delete is under way.
 func (m *Model) Running() bool { return m.phase == running }

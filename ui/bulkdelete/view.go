@@ -287,9 +287,9 @@ func (m *Model) where(id string) string {
 func (m *Model) detail(r *bulk.Result) string {
 	switch {
 	case r.Settled && r.Outcome == bulk.Deleted:
-		return "the answer was lost; settled by listing: gone"
+		return "answer lost; listing shows it gone"
 	case r.Settled:
-		return "the answer was lost; settled by listing: still there"
+		return "answer lost; listing shows it still there"
 	case r.Outcome == bulk.Refused:
 		if fix := r.Fix(); fix != "" {
 			return fix
