@@ -317,4 +317,3 @@ func (m *Model) resize() {
 		m.table.SetSize(m.width, max(m.height-len(m.resultHead())-1, 2))
 	}
 }
-

@@ -47,8 +47,8 @@ func Of(own client.Scope, keyID string) ID {
 // Set is the marks of one screen, in the order they were made. The zero
 // value is an empty set.
 type Set struct {
-	by    map[ID]int // index into list
-	list  []Mark
+	by   map[ID]int // index into list
+	list []Mark
 }
 
 // Len is the number of marks.
