@@ -53,6 +53,8 @@ func TestEveryDialogFitsFromTheMinimumSize(t *testing.T) {
 			[]string{"Name", "Client id", "ctrl+s creates the pod"}},
 		{"new inbox form", nil, func(m *Model) { press(m, "enter", "2", "n") },
 			[]string{"New inbox in pod"}},
+		{"bulk delete review", nil, func(m *Model) { press(m, "enter", "space", "space", "D") },
+			[]string{"Delete 2 marked keys?", "2 keys: ", "most recent use", "Type 2 to delete them", "\n>", "esc cancels"}},
 	}
 	sizes := [][2]int{{60, 15}, {61, 16}, {66, 17}, {72, 19}, {80, 24}, {100, 28}, {120, 35}, {200, 60}}
 	for _, d := range dialogs {
