@@ -420,3 +420,119 @@ func noticeAfter(m *Model, key string) string {
 	}
 	return ""
 }
+
+// holdingAPI holds every DELETE until the run is cancelled, so that a test
+// can stop a run in the middle.
+type holdingAPI struct{ *audit.PacedClient }
+
+func (h holdingAPI) DeleteKeyOnce(ctx context.Context, scope client.Scope, id string) error {
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+// esc while deleting asks; y stops: the keys not attempted are kept, on
+// the server and marked.
+func TestBulkDeleteStop(t *testing.T) {
+	f := newBulkFixture(t)
+	f.c.API = holdingAPI{f.api}
+	m := f.app()
+	k := f.openKeys(t, m)
+	press(m, " ", " ", " ", "D")
+	typeText(m, "3")
+	_, listen := m.Update(uitest.Key("enter")) // the run's news, collected below
+	b, ok := m.Top().(*bulkdelete.Model)
+	if !ok || !b.Running() {
+		t.Fatalf("not running: top %T", m.Top())
+	}
+	if !strings.Contains(uitest.Plain(m.View()), "Deleting 3 keys") {
+		t.Errorf("progress:\n%s", uitest.Plain(m.View()))
+	}
+	m.Update(uitest.Key("esc"))
+	if frame := uitest.Plain(m.View()); !strings.Contains(frame, "Stop deleting?") || !b.Running() {
+		t.Fatalf("esc did not ask:\n%s", frame)
+	}
+	m.Update(uitest.Key("n"))
+	if strings.Contains(uitest.Plain(m.View()), "Stop deleting?") {
+		t.Fatal("n did not go on")
+	}
+	m.Update(uitest.Key("esc"))
+	m.Update(uitest.Key("y"))
+	uitest.Run(m, listen)
+	frame := uitest.Plain(m.View())
+	for _, want := range []string{"Deleted 0 of 3 keys (stopped)", "3 failed", "not attempted"} {
+		if !strings.Contains(frame, want) {
+			t.Errorf("the result does not show %q:\n%s", want, frame)
+		}
+	}
+	if n := len(f.onServer(t)); n != 260 {
+		t.Errorf("%d keys on the server after a stop, want 260", n)
+	}
+	press(m, "enter")
+	if m.Top() != k || k.Marks().Len() != 3 {
+		t.Errorf("after closing: top %T, %d marks (want the keys screen, 3)", m.Top(), k.Marks().Len())
+	}
+}
+
+// A refusal shows the server's fix; the key stays, and stays marked.
+func TestBulkDeleteRefusedShowsFix(t *testing.T) {
+	f := newBulkFixture(t)
+	reader := f.srv.AddKey("", "reader", client.Restricted("api_key_read", "pod_read"), time.Time{})
+	api, err := audit.NewClient(client.Options{BaseURL: f.srv.URL, APIKey: reader.Secret, Backoff: 10 * time.Millisecond, Timeout: uitest.Patience})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(api.CloseIdleConnections)
+	f.c.API = api
+	m := f.app()
+	k := f.openKeys(t, m)
+	press(m, " ", "D")
+	typeText(m, "1")
+	press(m, "enter")
+	b := m.Top().(*bulkdelete.Model)
+	res := b.Results()
+	if len(res) != 1 || res[0].Outcome != bulk.Refused || res[0].Fix() == "" {
+		t.Fatalf("results %+v", res)
+	}
+	frame := uitest.Plain(m.View())
+	fix := []rune(res[0].Fix())
+	if !strings.Contains(frame, "refused") || !strings.Contains(frame, string(fix[:min(len(fix), 12)])) {
+		t.Errorf("the refusal or its fix does not show:\n%s", frame)
+	}
+	press(m, "esc")
+	if k.Marks().Len() != 1 {
+		t.Errorf("the refused key lost its mark")
+	}
+}
+
+// The key amkeys runs with is never marked: a bulk delete would cut its
+// own branch.
+func TestOwnKeyCannotBeMarked(t *testing.T) {
+	f := newBulkFixture(t)
+	f.c.Settings.OwnKeyPrefix = f.api.KeyPrefix()
+	m := f.app()
+	press(m, "2") // the organization's keys: only the admin key
+	k, ok := m.Top().(*keys.Model)
+	if !ok || k.List().Len() != 1 {
+		t.Fatalf("top %T", m.Top())
+	}
+	if got := noticeAfter(m, " "); got != marks.OwnKeyNotice || k.Marks().Len() != 0 {
+		t.Errorf("space on the own key: notice %q, %d marks", got, k.Marks().Len())
+	}
+	press(m, "*")
+	if k.Marks().Len() != 0 {
+		t.Errorf("* marked the own key")
+	}
+}
+
+// Public-key credentials are revoked in the AgentID tab, not marked.
+func TestAuditPublicKeyCannotBeMarked(t *testing.T) {
+	m, _ := newDemoApp(t, "demo")
+	press(m, "a", "G") // public keys come last
+	a, ok := m.Top().(*auditui.Model)
+	if !ok {
+		t.Fatalf("top %T", m.Top())
+	}
+	if got := noticeAfter(m, " "); !strings.Contains(got, "public-key credential cannot be marked") || a.Marks().Len() != 0 {
+		t.Errorf("space on a public key: notice %q, %d marks", got, a.Marks().Len())
+	}
+}

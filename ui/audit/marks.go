@@ -72,20 +72,29 @@ func (m *Model) updateMarks(k tea.KeyMsg) (handled bool, cmd tea.Cmd) {
 		if !sel.IsBearer() {
 			return true, common.Notify(publicKeyNotice)
 		}
+		if marks.IsOwn(m.c.Settings.OwnKeyPrefix, sel.Prefix) {
+			return true, common.Notify(marks.OwnKeyNotice)
+		}
 		m.mk.set.Toggle(markOf(sel))
 		m.table.SetCursor(m.table.Cursor() + 1)
 		return true, nil
 	case key.Matches(k, km.MarkAll):
-		n, public := 0, 0
+		n, public, own := 0, 0, false
 		for r := range m.rows {
-			if k := m.key(r); k.IsBearer() {
+			switch k := m.key(r); {
+			case !k.IsBearer():
+				public++
+			case marks.IsOwn(m.c.Settings.OwnKeyPrefix, k.Prefix):
+				own = true
+			default:
 				m.mk.set.Add(markOf(k))
 				n++
-			} else {
-				public++
 			}
 		}
 		text := "Marked " + plural(n, "key") + " shown · " + m.mk.set.Status()
+		if own {
+			text += " · not the key amkeys runs with"
+		}
 		if public > 0 {
 			text += " · " + plural(public, "public key") + " left out (the AgentID tab revokes them)"
 		}

@@ -64,6 +64,9 @@ func (m *Model) updateMarks(msg tea.Msg) (handled bool, cmd tea.Cmd) {
 			if !ok {
 				return true, nil
 			}
+			if marks.IsOwn(m.c.Settings.OwnKeyPrefix, sel.Prefix) {
+				return true, common.Notify(marks.OwnKeyNotice)
+			}
 			m.mk.set.Toggle(m.markOf(sel))
 			m.list, cmd = m.list.Update(tea.KeyMsg{Type: tea.KeyDown}) // on to the next row, loading more as it goes
 			return true, cmd
@@ -121,11 +124,21 @@ func (m *Model) afterMarks(msg tea.Msg) tea.Cmd {
 
 // markShown marks every row shown (after the filter and quick filter).
 func (m *Model) markShown() tea.Cmd {
-	n := m.list.Shown()
-	for r := range n {
-		m.mk.set.Add(m.markOf(m.list.Item(r)))
+	n, own := 0, false
+	for r := range m.list.Shown() {
+		k := m.list.Item(r)
+		if marks.IsOwn(m.c.Settings.OwnKeyPrefix, k.Prefix) {
+			own = true
+			continue
+		}
+		m.mk.set.Add(m.markOf(k))
+		n++
 	}
-	return common.Notify("Marked " + plural(n, "key") + " shown · " + m.mk.set.Status())
+	text := "Marked " + plural(n, "key") + " shown · " + m.mk.set.Status()
+	if own {
+		text += " · not the key amkeys runs with"
+	}
+	return common.Notify(text)
 }
 
 // markStatus is the status line's " · 12 marked" ("" when none).

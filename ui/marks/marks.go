@@ -144,3 +144,11 @@ func DefaultKeyMap() KeyMap {
 
 // NoneMarked is what D says when nothing is marked.
 const NoneMarked = "no keys marked: space marks a key, * marks all shown"
+
+// OwnKeyNotice is why the key amkeys runs with cannot be marked: deleting
+// it in the middle of a bulk delete would fail every request after it.
+const OwnKeyNotice = "The key amkeys runs with cannot be marked: d deletes it alone, with a warning"
+
+// IsOwn reports whether a key's prefix is that of the key amkeys runs with
+// (ownPrefix, "" when unknown).
+func IsOwn(ownPrefix, prefix string) bool { return ownPrefix != "" && prefix == ownPrefix }
