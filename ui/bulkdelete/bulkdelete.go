@@ -258,6 +258,9 @@ func (m *Model) finish() tea.Cmd {
 	m.results = ordered(m.run.Results())
 	m.run = nil
 	m.table.SetRows(len(m.results))
+	if !m.anyDetail() {
+		m.table.SetColumns(resultColumns[:len(resultColumns)-1]) // the names get the room
+	}
 	m.resize()
 	own := make(map[string]marks.Mark, len(m.marks))
 	for _, mk := range m.marks {
@@ -273,6 +276,17 @@ func (m *Model) finish() tea.Cmd {
 		return nil
 	}
 	return func() tea.Msg { return gone }
+}
+
+// anyDetail reports whether some result has something to say in the
+// detail column.
+func (m *Model) anyDetail() bool {
+	for i := range m.results {
+		if m.detail(&m.results[i]) != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // ordered puts what needs attention first (refused, skipped, unknown,
