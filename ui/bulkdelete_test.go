@@ -536,3 +536,20 @@ func TestAuditPublicKeyCannotBeMarked(t *testing.T) {
 		t.Errorf("space on a public key: notice %q, %d marks", got, a.Marks().Len())
 	}
 }
+
+// * before every page is loaded loads them all, then marks every row.
+func TestMarkAllLoadsEveryPageFirst(t *testing.T) {
+	f := newBulkFixture(t)
+	m := f.app()
+	k := f.openKeys(t, m)
+	if k.List().Complete() {
+		t.Fatal("every page loaded at once")
+	}
+	press(m, "*")
+	if !k.List().Complete() || k.Marks().Len() != 260 {
+		t.Fatalf("complete %v, %d marked, want 260", k.List().Complete(), k.Marks().Len())
+	}
+	if !strings.Contains(m.View(), "260 marked") {
+		t.Errorf("status:\n%s", uitest.Plain(m.View()))
+	}
+}

@@ -6,6 +6,7 @@
 package bulkdelete
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"time"
@@ -15,6 +16,8 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/amkeys/amkeys/client"
+	"github.com/amkeys/amkeys/client/audit"
 	"github.com/amkeys/amkeys/client/bulk"
 	"github.com/amkeys/amkeys/ui/common"
 	"github.com/amkeys/amkeys/ui/marks"
@@ -318,3 +321,12 @@ func plural(n int, noun string) string {
 	}
 	return strconv.Itoa(n) + " " + noun + "s"
 }
+
+// runAPI is what the run gets from c.API at run time (*audit.PacedClient):
+// the shared 429 gate and a DELETE made exactly once. bulk.Start finds
+// both by asserting on c.API's dynamic type; this keeps them there.
+var _ interface {
+	bulk.API
+	audit.Paced
+	DeleteKeyOnce(ctx context.Context, scope client.Scope, keyID string) error
+} = (*audit.PacedClient)(nil)
