@@ -14,12 +14,14 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 
 	"github.com/amkeys/amkeys/ui/audit"
+	"github.com/amkeys/amkeys/ui/bulkdelete"
 	"github.com/amkeys/amkeys/ui/createkey"
 	"github.com/amkeys/amkeys/ui/inboxes"
 	"github.com/amkeys/amkeys/ui/keymap"
 	"github.com/amkeys/amkeys/ui/keys"
 	"github.com/amkeys/amkeys/ui/leak"
 	"github.com/amkeys/amkeys/ui/listing"
+	"github.com/amkeys/amkeys/ui/marks"
 	"github.com/amkeys/amkeys/ui/pods"
 	"github.com/amkeys/amkeys/ui/secret"
 	"github.com/amkeys/amkeys/ui/table"
@@ -50,6 +52,10 @@ func bindingsOf(maps ...any) []key.Binding {
 			out = append(out, m.Open, m.Search, m.Show, m.ThisPod, m.Retry, m.Rescan)
 		case leak.KeyMap:
 			out = append(out, m.Search, m.Open, m.Delete, m.Rotate, m.Again)
+		case marks.KeyMap:
+			out = append(out, m.Mark, m.MarkAll, m.Clear, m.Delete)
+		case bulkdelete.KeyMap:
+			out = append(out, m.Confirm, m.Cancel, m.Scroll, m.Stop, m.Close, m.Yes, m.No)
 		case keymap.Global:
 			out = append(out, m.Quit, m.ForceQuit, m.Help, m.Back)
 		case tabs.KeyMap:
@@ -77,11 +83,12 @@ func TestReadmeKeyTableMatchesTheKeyMaps(t *testing.T) {
 		"first screen":                      bindingsOf(home, keymap.Default().Leak),
 		"pods":                              bindingsOf(pods.DefaultKeyMap(), filter),
 		"inboxes (of a pod)":                bindingsOf(inboxes.DefaultKeyMap(), filter),
-		"keys (organization, pod or inbox)": bindingsOf(keys.DefaultKeyMap(), filter),
+		"keys (organization, pod or inbox)": bindingsOf(keys.DefaultKeyMap(), filter, marks.DefaultKeyMap()),
 		"new key":                           bindingsOf(createkey.DefaultKeyMap()),
 		"secret":                            bindingsOf(secret.DefaultKeyMap()),
-		"audit":                             bindingsOf(audit.DefaultKeyMap()),
+		"audit":                             bindingsOf(audit.DefaultKeyMap(), marks.DefaultKeyMap()),
 		"leak lookup":                       bindingsOf(leak.DefaultKeyMap()),
+		"delete marked keys":                bindingsOf(bulkdelete.DefaultKeyMap()),
 	}
 	// The audit screen's bindings belong to its own helper; the README
 	// must not promise keys it lacks, but new ones may wait for it.

@@ -71,7 +71,8 @@ type Model struct {
 	table table.Model
 	rows  []int32 // indexes into res.Keys passing the filters
 	show  Show
-	pod   *podRef // the one-pod filter, nil = all pods
+	pod   *podRef   // the one-pod filter, nil = all pods
+	mk    markState // marks for a bulk delete (marks.go)
 
 	search search // the / filter
 
@@ -92,7 +93,9 @@ var columns = []table.Column{
 
 // New makes the screen; Init starts the scan.
 func New(c *common.Common) *Model {
-	return &Model{c: c, KeyMap: DefaultKeyMap(), table: table.New(columns, c.Styles), now: c.Now(), search: newSearch()}
+	m := &Model{c: c, KeyMap: DefaultKeyMap(), table: table.New(columns, c.Styles), now: c.Now(), search: newSearch()}
+	m.initMarks()
+	return m
 }
 
 // Init starts scanning.
@@ -165,12 +168,18 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		}
 		return m, nil
 	case tea.KeyMsg:
+		if handled, cmd := m.updateMarks(msg); handled {
+			return m, cmd
+		}
 		return m, m.updateKey(msg)
+	case common.KeysGoneMsg:
+		return m, m.dropGone(msg)
 	case tea.MouseMsg:
 		m.table, _ = m.table.Update(msg) // the wheel scrolls
 		return m, nil
 	}
 	if scope, keyID, ok := keys.DeletedKey(msg); ok && m.dropKey(scope, keyID) {
+		m.pruneMarks()
 		return m, m.countsCmd() // the pods list shows one key less
 	}
 	return m, nil
@@ -215,6 +224,9 @@ func (m *Model) setResult(res *audit.Result) tea.Cmd {
 	m.refilter()
 	m.table.SetCursor(0)
 	m.resize()
+	if res.Complete() {
+		m.pruneMarks()
+	}
 	if !res.Complete() && res.CanRetry() {
 		return tea.Batch(m.countsCmd(), m.resultCmd(), common.Notify("The audit is incomplete: R retries the listings that failed"))
 	}
@@ -300,7 +312,7 @@ func (m *Model) Status() string {
 	case m.res == nil:
 		return ""
 	}
-	return m.matchStatus() + plural(m.sum.Keys, "key") + " · " + plural(m.sum.PublicKeys, "public key") + " in " + plural(m.sum.PodsScanned, "pod") +
+	return m.markPrefix() + m.matchStatus() + plural(m.sum.Keys, "key") + " · " + plural(m.sum.PublicKeys, "public key") + " in " + plural(m.sum.PodsScanned, "pod") +
 		m.andOrganization()
 }
 
@@ -312,13 +324,18 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.search.typing {
 		return []key.Binding{searchApply, searchClear}
 	}
-	return []key.Binding{m.KeyMap.Open, m.KeyMap.Search, m.showBinding(), m.podBinding(), m.clearBinding(), m.retryBinding(), m.KeyMap.Rescan}
+	short := []key.Binding{m.KeyMap.Open, m.KeyMap.Search, m.showBinding(), m.podBinding(), m.clearBinding(), m.retryBinding(), m.KeyMap.Rescan}
+	if m.mk.set.Len() > 0 {
+		return append([]key.Binding{m.mk.keys.Delete}, short...)
+	}
+	return short
 }
 
 // FullHelp is the ? page.
 func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{m.KeyMap.Open, m.KeyMap.Search, m.showBinding(), m.podBinding(), m.clearBinding(), m.retryBinding(), m.KeyMap.Rescan},
+		m.markBindings(),
 		m.table.KeyMap.Bindings(),
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/amkeys/amkeys/ui/confirm"
 	"github.com/amkeys/amkeys/ui/createkey"
 	"github.com/amkeys/amkeys/ui/format"
+	"github.com/amkeys/amkeys/ui/marks"
 	"github.com/amkeys/amkeys/ui/sanitize"
 )
 
@@ -165,6 +166,9 @@ func DeleteCmd(c *common.Common, scope client.Scope, k client.APIKey) tea.Cmd {
 // onDeleted drops the row; a 404 means someone else was quicker.
 func (m *Model) onDeleted(msg deletedMsg) tea.Cmd {
 	name := sanitize.Truncate(msg.name, 60)
+	if msg.err == nil || client.IsNotFound(msg.err) {
+		m.mk.set.Keep(func(mk marks.Mark) bool { return mk.Target.ID != msg.keyID })
+	}
 	switch {
 	case msg.err == nil:
 		m.list.Remove(func(k *client.APIKey) bool { return k.ID == msg.keyID })

@@ -84,6 +84,7 @@ type Model struct {
 	dialog   *confirm.Model // the delete confirmation, when open
 	deleting client.APIKey  // the key it is about
 	focusID  string         // a key to put the cursor on once loaded (focus.go)
+	mk       markState      // marks for a bulk delete (marks.go)
 	width    int
 	height   int
 }
@@ -133,6 +134,7 @@ func New(c *common.Common, scope common.KeyScope) *Model {
 		ID:      func(k *client.APIKey) string { return k.ID },
 	})
 	m.list.SetEmpty(m.emptyText())
+	m.initMarks()
 	return m
 }
 
@@ -185,7 +187,7 @@ func (m *Model) Status() string {
 	if n := m.list.Unreadable(); n > 0 {
 		s += " · " + plural(n, "key") + " could not be read"
 	}
-	return s
+	return s + m.markStatus()
 }
 
 func plural(n int, noun string) string {
@@ -203,6 +205,9 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.list.Filtering() {
 		return []key.Binding{m.list.KeyMap.AcceptFilter, m.list.KeyMap.ClearFilter}
 	}
+	if m.mk.set.Len() > 0 {
+		return append([]key.Binding{m.mk.keys.Delete}, m.bindings()...)
+	}
 	return m.bindings()
 }
 
@@ -215,7 +220,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	if m.dialog != nil {
 		return [][]key.Binding{m.dialog.Bindings()}
 	}
-	return [][]key.Binding{m.bindings(), m.list.Table.KeyMap.Bindings()}
+	return [][]key.Binding{m.bindings(), m.markBindings(), m.list.Table.KeyMap.Bindings()}
 }
 
 func (m *Model) sortBinding() key.Binding {
@@ -233,6 +238,9 @@ func (m *Model) quickBinding() key.Binding {
 // Update handles the screen's keys, then the listing's.
 func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 	if handled, cmd := m.updateActions(msg); handled {
+		return m, cmd
+	}
+	if handled, cmd := m.updateMarks(msg); handled {
 		return m, cmd
 	}
 	if k, ok := msg.(tea.KeyMsg); ok && !m.list.Filtering() {
@@ -263,7 +271,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 	}
 	var cmd tea.Cmd
 	m.list, cmd = m.list.Update(msg)
-	return m, tea.Batch(cmd, m.applyFocus(msg))
+	return m, tea.Batch(cmd, m.applyFocus(msg), m.afterMarks(msg))
 }
 
 // SetSort changes the order of the table; the pages left are loaded so

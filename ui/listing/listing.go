@@ -305,6 +305,13 @@ func (m *Model[T]) loadEverything() tea.Cmd {
 	return m.prefetch()
 }
 
+// LoadAll loads every page left (with the progress shown), for an action
+// on every row shown, such as marking them all.
+func (m *Model[T]) LoadAll() tea.Cmd {
+	m.everything = true
+	return m.prefetch()
+}
+
 // LoadingEverything reports whether pages are still being fetched for a
 // sort or quick filter, which are then partial.
 func (m Model[T]) LoadingEverything() bool {

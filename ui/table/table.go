@@ -80,6 +80,9 @@ type Model struct {
 	width   int
 	height  int // body rows (header excluded)
 	focused bool
+	// marked, when set, says which rows carry a mark: a ✓ in the gutter,
+	// which shows without colour too.
+	marked func(row int) bool
 }
 
 // New makes a table with the given columns.
@@ -129,6 +132,9 @@ func (m Model) Width() int { return m.width }
 
 // PageRows is the number of body rows on screen.
 func (m Model) PageRows() int { return m.height }
+
+// SetMarked sets which rows are marked (nil: none), drawn in the gutter.
+func (m *Model) SetMarked(marked func(row int) bool) { m.marked = marked }
 
 // Focus and Blur: a blurred table ignores input.
 func (m *Model) Focus() { m.focused = true }
@@ -387,9 +393,14 @@ func (m Model) row(b *strings.Builder, r int, cell CellFunc, paint PaintFunc) {
 	selected := r == m.cursor && m.focused
 	var line strings.Builder
 	line.Grow(m.width + 8)
-	if selected {
+	switch marked := m.marked != nil && m.marked(r); {
+	case selected && marked:
+		line.WriteString("▸✓")
+	case selected:
 		line.WriteString("▸ ")
-	} else {
+	case marked:
+		line.WriteString(" ✓")
+	default:
 		line.WriteString("  ")
 	}
 	first := true

@@ -1,0 +1,184 @@
+package audit
+
+import (
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/amkeys/amkeys/client"
+	"github.com/amkeys/amkeys/client/audit"
+	"github.com/amkeys/amkeys/client/bulk"
+	"github.com/amkeys/amkeys/ui/bulkdelete"
+	"github.com/amkeys/amkeys/ui/common"
+	"github.com/amkeys/amkeys/ui/marks"
+)
+
+// publicKeyNotice is why a public-key credential cannot be marked.
+const publicKeyNotice = "A public-key credential cannot be marked: the AgentID tab (3) lists and revokes them"
+
+// markState is the screen's marks for a bulk delete (D).
+type markState struct {
+	keys marks.KeyMap
+	set  marks.Set
+}
+
+// initMarks draws a mark in the gutter of each marked row.
+func (m *Model) initMarks() {
+	m.mk.keys = marks.DefaultKeyMap()
+	m.table.SetMarked(func(r int) bool {
+		k := m.key(r)
+		return k.IsBearer() && m.mk.set.Has(marks.Of(k.Scope(), k.ID))
+	})
+}
+
+// Marks is the set of marked keys (for tests).
+func (m *Model) Marks() *marks.Set { return &m.mk.set }
+
+// MarkKeys are the marking bindings, for help and the README's key table.
+func (m *Model) MarkKeys() marks.KeyMap { return m.mk.keys }
+
+func markOf(k *audit.Key) marks.Mark {
+	return marks.Mark{
+		Target: bulk.Target{ID: k.ID, Scope: k.Scope(), UsedAt: k.UsedAt, Prefix: k.Prefix, Name: k.Name},
+		Own:    k.Scope(),
+		Where:  whereOf(k),
+	}
+}
+
+// whereOf names a key's scope: "organization", "pod Acme", "inbox a@b.to
+// (Acme)".
+func whereOf(k *audit.Key) string {
+	switch s := k.Scope(); s.Kind {
+	case client.ScopeInbox:
+		return "inbox " + s.ID + " (" + k.PodName + ")"
+	case client.ScopePod:
+		return "pod " + k.PodName
+	}
+	return "organization"
+}
+
+// updateMarks handles space, * , u and D once a result is shown; handled
+// is false for everything else.
+func (m *Model) updateMarks(k tea.KeyMsg) (handled bool, cmd tea.Cmd) {
+	if m.scan != nil || m.res == nil || m.CapturesInput() {
+		return false, nil
+	}
+	km := m.mk.keys
+	switch {
+	case key.Matches(k, km.Mark):
+		if len(m.rows) == 0 {
+			return true, nil
+		}
+		sel := m.key(m.table.Cursor())
+		if !sel.IsBearer() {
+			return true, common.Notify(publicKeyNotice)
+		}
+		if marks.IsOwn(m.c.Settings.OwnKeyPrefix, sel.Prefix) {
+			return true, common.Notify(marks.OwnKeyNotice)
+		}
+		m.mk.set.Toggle(markOf(sel))
+		m.table.SetCursor(m.table.Cursor() + 1)
+		return true, nil
+	case key.Matches(k, km.MarkAll):
+		n, public, own := 0, 0, false
+		for r := range m.rows {
+			switch k := m.key(r); {
+			case !k.IsBearer():
+				public++
+			case marks.IsOwn(m.c.Settings.OwnKeyPrefix, k.Prefix):
+				own = true
+			default:
+				m.mk.set.Add(markOf(k))
+				n++
+			}
+		}
+		text := "Marked " + plural(n, "key") + " shown · " + m.mk.set.Status()
+		if own {
+			text += " · not the key amkeys runs with"
+		}
+		if public > 0 {
+			text += " · " + plural(public, "public key") + " left out (the AgentID tab revokes them)"
+		}
+		return true, common.Notify(text)
+	case key.Matches(k, km.Clear):
+		if m.mk.set.Len() > 0 {
+			m.mk.set.Clear()
+			return true, common.Notify("Marks cleared")
+		}
+		return true, nil
+	case key.Matches(k, km.Delete):
+		switch {
+		case m.c.Settings.ReadOnly:
+			return true, common.ReadOnly
+		case m.mk.set.Len() == 0:
+			return true, common.Notify(marks.NoneMarked)
+		}
+		return true, common.Push(bulkdelete.New(m.c, m.mk.set.All()))
+	}
+	return false, nil
+}
+
+// dropGone removes keys deleted by a bulk delete, in one pass, and their
+// marks; it tells the pods screen the new counts.
+func (m *Model) dropGone(msg common.KeysGoneMsg) tea.Cmd {
+	if m.res == nil {
+		return nil
+	}
+	gone := msg.Gone()
+	selected := m.selectedID()
+	keep := m.res.Keys[:0]
+	dropped := false
+	for _, k := range m.res.Keys {
+		if k.IsBearer() && common.Has(gone, k.Scope(), k.ID) {
+			dropped = true
+			for j := range m.res.Pods {
+				if p := &m.res.Pods[j]; p.ID == k.PodID && p.Keys > 0 {
+					p.Keys--
+				}
+			}
+			continue
+		}
+		keep = append(keep, k)
+	}
+	clear(m.res.Keys[len(keep):])
+	m.res.Keys = keep
+	m.mk.set.Keep(func(mk marks.Mark) bool { return !common.Has(gone, mk.Own, mk.Target.ID) })
+	if !dropped {
+		return nil
+	}
+	m.sum = audit.Summarize(m.res, m.policy())
+	m.refilterOn(selected, m.table.Cursor())
+	return m.countsCmd()
+}
+
+// pruneMarks drops the marks of keys the result no longer holds: after a
+// delete, or a new complete audit (an incomplete one may just have missed
+// them).
+func (m *Model) pruneMarks() {
+	if m.res == nil || m.mk.set.Len() == 0 {
+		return
+	}
+	here := make(map[marks.ID]bool, len(m.res.Keys))
+	for i := range m.res.Keys {
+		if k := &m.res.Keys[i]; k.IsBearer() {
+			here[marks.Of(k.Scope(), k.ID)] = true
+		}
+	}
+	m.mk.set.Keep(func(mk marks.Mark) bool { return here[mk.ID()] })
+}
+
+// markPrefix starts the status line with "12 marked · ", where a long
+// summary cannot cut it off ("" when none).
+func (m *Model) markPrefix() string {
+	if s := m.mk.set.Status(); s != "" {
+		return s + " · "
+	}
+	return ""
+}
+
+// markBindings are the marking keys; u and D only when something is marked.
+func (m *Model) markBindings() []key.Binding {
+	km := m.mk.keys
+	km.Delete.SetEnabled(m.mk.set.Len() > 0)
+	km.Clear.SetEnabled(m.mk.set.Len() > 0)
+	return []key.Binding{km.Mark, km.MarkAll, km.Clear, km.Delete}
+}
