@@ -38,7 +38,7 @@ func (m *Model) updateActions(msg tea.Msg) (handled bool, cmd tea.Cmd) {
 			return false, nil
 		}
 		switch {
-		case m.c.Settings.ReadOnly && (key.Matches(msg, DefaultKeyMap().New) || key.Matches(msg, DefaultKeyMap().Delete)):
+		case m.c.Settings.ReadOnly && (key.Matches(msg, DefaultKeyMap().New) || key.Matches(msg, DefaultKeyMap().Delete) || key.Matches(msg, DefaultKeyMap().Rotate)):
 			return true, common.ReadOnly
 		case key.Matches(msg, m.KeyMap.New):
 			// The form reads the loaded keys in its Update, on this same
@@ -48,6 +48,11 @@ func (m *Model) updateActions(msg tea.Msg) (handled bool, cmd tea.Cmd) {
 		case key.Matches(msg, m.KeyMap.Delete):
 			if sel, ok := m.list.Selected(); ok {
 				m.askDelete(*sel)
+			}
+			return true, nil
+		case key.Matches(msg, m.KeyMap.Rotate):
+			if sel, ok := m.list.Selected(); ok {
+				return true, common.Rotate(m.scope, *sel)
 			}
 			return true, nil
 		}
@@ -68,27 +73,34 @@ func (m *Model) updateActions(msg tea.Msg) (handled bool, cmd tea.Cmd) {
 	return false, nil
 }
 
-// askDelete opens the dialog; a key used in the last day, or the key amkeys
-// runs with, needs its name typed.
+// askDelete opens the dialog.
 func (m *Model) askDelete(k client.APIKey) {
-	now := m.c.Now()
+	m.deleting = k
+	m.dialog = confirm.New(m.c.Styles, DeleteConfirm(m.c, m.scope, k))
+}
+
+// DeleteConfirm is the delete dialog of key k listed in scope, for every
+// screen that deletes a key (the rotation's watch too): a key used in the
+// last day, or the key amkeys runs with, needs its name typed.
+func DeleteConfirm(c *common.Common, scope common.KeyScope, k client.APIKey) confirm.Options {
+	now := c.Now()
 	last := "never"
 	if !k.NeverUsed() {
-		last = format.Ago(k.UsedAt, now) + ", " + m.c.Times().Exact(k.UsedAt)
+		last = format.Ago(k.UsedAt, now) + ", " + c.Times().Exact(k.UsedAt)
 	}
 	o := confirm.Options{
 		Title: "Delete this API key?",
 		Fields: []confirm.Field{
 			{Label: "name", Value: k.Name},
 			{Label: "prefix", Value: MaskPrefix(k.Prefix)},
-			{Label: "scope", Value: ScopeText(m.scope, k)},
+			{Label: "scope", Value: ScopeText(scope, k)},
 			{Label: "permissions", Value: k.Permissions.Summary()},
 			{Label: "last used", Value: last},
 		},
 		Notes:   []string{"Anything using this key stops working at once. This cannot be undone."},
 		Confirm: "Delete",
 	}
-	own := m.c.Settings.OwnKeyPrefix != "" && k.Prefix == m.c.Settings.OwnKeyPrefix
+	own := c.Settings.OwnKeyPrefix != "" && k.Prefix == c.Settings.OwnKeyPrefix
 	recent := !k.NeverUsed() && now.Sub(k.UsedAt) < RecentUse
 	switch {
 	case own:
@@ -104,8 +116,7 @@ func (m *Model) askDelete(k client.APIKey) {
 			o.Alt, o.AltWhat = k.Prefix, "its prefix"
 		}
 	}
-	m.deleting = k
-	m.dialog = confirm.New(m.c.Styles, o)
+	return o
 }
 
 // ScopeText says what k is bound to: "pod (Acme Support)", "inbox

@@ -59,3 +59,11 @@ func DeletedKey(msg tea.Msg) (scope client.Scope, keyID string, ok bool) {
 	}
 	return d.scope, d.keyID, true
 }
+
+// Deleted is the notice a keys screen sends after deleting a key listed in
+// scope, for another screen that deleted one (the rotation's watch): the
+// keys screen of that scope drops the row and says so, and DeletedKey
+// reports it to the rest.
+func Deleted(scope client.Scope, keyID, name string) tea.Msg {
+	return deletedMsg{scope: scope, keyID: keyID, name: name}
+}
