@@ -97,6 +97,9 @@ type Review struct {
 // detail's, the leak lookup's).
 func New(c *common.Common, scope common.KeyScope, k client.APIKey, opts ...Option) *Review {
 	o := options{every: DefaultPollEvery}
+	if c.Settings.RotatePollEvery > 0 {
+		o.every = c.Settings.RotatePollEvery
+	}
 	for _, f := range opts {
 		f(&o)
 	}
@@ -236,15 +239,17 @@ func (m *Review) onCreated(msg createdMsg) tea.Cmd {
 	return nil
 }
 
-// created shows the secret, with the watch under it: leaving the secret
-// screen (after its own "stored it?") uncovers the watch.
+// created shows the secret, with the watch under it: the watch replaces
+// this screen and opens the secret screen on top of itself, so leaving the
+// secret screen (after its own "stored it?") uncovers the watch. The secret
+// stays in the secret screen alone.
 func (m *Review) created(k client.CreatedAPIKey) tea.Cmd {
 	m.state = stuck // done: this screen is replaced
-	watch := newWatch(m.c, m.list, m.where, m.old, k.APIKey, m.opts)
+	show := common.Push(secret.New(m.c, m.where, k))
+	watch := newWatch(m.c, m.list, m.where, m.old, k.APIKey, m.opts, show)
 	pub, listed := k.APIKey, m.list.Scope
-	return tea.Sequence(
+	return tea.Batch(
 		common.Replace(watch),
-		common.Push(secret.New(m.c, m.where, k)),
 		// The keys screen puts the new key in its list, selected.
 		func() tea.Msg { return createkey.CreatedMsg{Scope: listed, Key: pub} },
 	)

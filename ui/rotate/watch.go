@@ -68,16 +68,17 @@ type Watch struct {
 	newGone   bool
 	deleting  bool
 	dialog    *confirm.Model
+	show      tea.Cmd // opens the secret screen on top, once
 	width     int
 	height    int
 }
 
-func newWatch(c *common.Common, list, where common.KeyScope, old, created client.APIKey, o options) *Watch {
+func newWatch(c *common.Common, list, where common.KeyScope, old, created client.APIKey, o options, show tea.Cmd) *Watch {
 	if created.CreatedAt.IsZero() {
 		created.CreatedAt = c.Now()
 	}
 	return &Watch{c: c, id: c.NextRequestID(), list: list, where: where, old: old, new: created,
-		started: c.Now(), every: o.every, KeyMap: DefaultWatchKeyMap()}
+		started: c.Now(), every: o.every, KeyMap: DefaultWatchKeyMap(), show: show}
 }
 
 // Old and New are the keys as last read (for tests).
@@ -89,8 +90,13 @@ func (m *Watch) New() client.APIKey { return m.new }
 // OldGone reports whether the old key is deleted.
 func (m *Watch) OldGone() bool { return m.oldGone }
 
-// Init reads both keys at once; the interval starts after the answer.
-func (m *Watch) Init() tea.Cmd { return m.poll() }
+// Init opens the secret screen over the watch (the first time) and reads
+// both keys at once; the interval starts after the answer.
+func (m *Watch) Init() tea.Cmd {
+	show := m.show
+	m.show = nil
+	return tea.Batch(show, m.poll())
+}
 
 // Title is the breadcrumb entry.
 func (m *Watch) Title() string { return "watch " + m.old.Name }
