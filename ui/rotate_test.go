@@ -19,6 +19,7 @@ import (
 	"github.com/amkeys/amkeys/client"
 	"github.com/amkeys/amkeys/client/sandbox"
 	"github.com/amkeys/amkeys/ui/common"
+	"github.com/amkeys/amkeys/ui/keydetail"
 	"github.com/amkeys/amkeys/ui/keys"
 	"github.com/amkeys/amkeys/ui/rotate"
 	"github.com/amkeys/amkeys/ui/secret"
@@ -284,5 +285,89 @@ func TestRotationFromTheKeysScreenToTheDeletedOldKey(t *testing.T) {
 		if strings.Contains(f, newSecret) || strings.Contains(f, newSecret[len(newSecret)-12:]) || strings.Contains(f, r.old.Secret) {
 			t.Errorf("frame %d shows a secret:\n%s", i, f)
 		}
+	}
+}
+
+// lossyCreate loses the answer to every create on the way back: the
+// sandbox creates the key, then drops the connection.
+type lossyCreate struct {
+	*client.Client
+	srv *sandbox.Running
+}
+
+func (l lossyCreate) CreateKey(ctx context.Context, scope client.Scope, name string, perms client.Permissions) (client.CreatedAPIKey, error) {
+	l.srv.SetFaults(sandbox.Faults{DropRate: 1, AfterEffect: true})
+	defer l.srv.SetFaults(sandbox.Faults{})
+	return l.Client.CreateKey(ctx, scope, name, perms)
+}
+
+func TestRotationWithALostCreateAnswerFindsTheKeyAndNeverCreatesTwo(t *testing.T) {
+	r := newRotation(t, 80, 24)
+	r.c.API = lossyCreate{Client: r.admin, srv: r.srv}
+	press(r.m, "R")
+	review := r.m.Top().(*rotate.Review)
+	posts := r.srv.RequestCount("POST", "/v0/inboxes/") // the old key's
+	press(r.m, "enter")
+	if r.m.Top() != review {
+		t.Fatalf("a lost answer left the review for %T", r.m.Top())
+	}
+	f := r.frame()
+	for _, want := range []string{"answer to creating", "was lost", "It was created", "secret never arrived"} {
+		if !strings.Contains(f, want) {
+			t.Errorf("review lacks %q:\n%s", want, f)
+		}
+	}
+	press(r.m, "enter", "y") // no second create, whatever is pressed
+	keys := r.inboxKeys(t)
+	named := 0
+	for _, k := range keys {
+		if k.Name == r.rotatedAs {
+			named++
+		}
+	}
+	if named != 1 || len(keys) != 2 {
+		t.Fatalf("%d keys named %q, %d in all; want exactly one replacement", named, r.rotatedAs, len(keys))
+	}
+	if n := r.srv.RequestCount("POST", "/v0/inboxes/") - posts; n != 1 {
+		t.Errorf("%d creates sent, want 1", n)
+	}
+}
+
+func TestRotateIsOffWhenReadOnly(t *testing.T) {
+	r := newRotation(t, 80, 24)
+	r.c.Settings.ReadOnly = true
+	for _, steps := range [][]string{{"R"}, {"enter", "R"}} { // keys screen, key detail
+		var notices []string
+		for _, k := range steps {
+			notices = settleNoting(r.m, uitest.Key(k))
+		}
+		if _, ok := r.m.Top().(*rotate.Review); ok {
+			t.Fatalf("%v opened the rotation in read-only mode", steps)
+		}
+		if !slices.Contains(notices, common.ReadOnlyNotice) {
+			t.Errorf("%v: notices %q, want the read-only notice", steps, notices)
+		}
+	}
+	// The leak lookup asks through the root: refused there too.
+	notices := settleNoting(r.m, common.RotateMsg{Scope: r.inbox, Key: r.old.APIKey})
+	if _, ok := r.m.Top().(*rotate.Review); ok || !slices.Contains(notices, common.ReadOnlyNotice) {
+		t.Errorf("RotateMsg in read-only mode: top %T, notices %q", r.m.Top(), notices)
+	}
+}
+
+func TestRotateFromTheKeyDetail(t *testing.T) {
+	r := newRotation(t, 80, 24)
+	press(r.m, "enter")
+	if _, ok := r.m.Top().(*keydetail.Model); !ok {
+		t.Fatalf("enter opened %T", r.m.Top())
+	}
+	press(r.m, "R")
+	review, ok := r.m.Top().(*rotate.Review)
+	if !ok || review.Name() != r.rotatedAs {
+		t.Fatalf("R in the key detail opened %T", r.m.Top())
+	}
+	press(r.m, "esc") // cancel: nothing was created
+	if _, ok := r.m.Top().(*keydetail.Model); !ok || len(r.inboxKeys(t)) != 1 {
+		t.Fatalf("esc left %T on top and %d keys on the server", r.m.Top(), len(r.inboxKeys(t)))
 	}
 }
