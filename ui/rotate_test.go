@@ -191,6 +191,9 @@ func TestRotationFromTheKeysScreenToTheDeletedOldKey(t *testing.T) {
 		t.Fatalf("no secret after v:\n%s", r.frame())
 	}
 	newSecret := match[1]
+	if uitest.FindString(r.m, newSecret) == "" {
+		t.Fatal("FindString cannot see the secret the secret screen holds: the check below would prove nothing")
+	}
 	press(r.m, "v", "esc", "y") // hide, leave, "I stored it"
 	if sec.Held() {
 		t.Error("the secret screen still holds the secret")
@@ -198,6 +201,9 @@ func TestRotationFromTheKeysScreenToTheDeletedOldKey(t *testing.T) {
 	watch, ok := r.m.Top().(*rotate.Watch)
 	if !ok {
 		t.Fatalf("after the secret screen: %T on top, want the watch", r.m.Top())
+	}
+	if where := uitest.FindString(r.m, newSecret); where != "" {
+		t.Errorf("after leaving the secret screen the secret is still held at %s", where)
 	}
 
 	// On the server: one replacement, same scope, exactly the same
