@@ -45,7 +45,7 @@ func bindingsOf(maps ...any) []key.Binding {
 			out = append(out, m.Next, m.Prev, m.Review, m.Cancel, m.Up, m.Down, m.PageUp, m.PageDown,
 				m.Toggle, m.Group, m.All, m.None, m.Reads, m.Same, m.Untick)
 		case rotate.ReviewKeyMap:
-			out = append(out, m.Create)
+			out = append(out, m.Create, m.Delete)
 		case rotate.WatchKeyMap:
 			out = append(out, m.Refresh, m.Delete)
 		case secret.KeyMap:

@@ -294,22 +294,26 @@ func TestRotationFromTheKeysScreenToTheDeletedOldKey(t *testing.T) {
 	}
 }
 
-// lossyCreate loses the answer to every create on the way back: the
+// lossyCreate loses the answer to the first create on the way back: the
 // sandbox creates the key, then drops the connection.
 type lossyCreate struct {
 	*client.Client
-	srv *sandbox.Running
+	srv  *sandbox.Running
+	lost *int
 }
 
 func (l lossyCreate) CreateKey(ctx context.Context, scope client.Scope, name string, perms client.Permissions) (client.CreatedAPIKey, error) {
-	l.srv.SetFaults(sandbox.Faults{DropRate: 1, AfterEffect: true})
-	defer l.srv.SetFaults(sandbox.Faults{})
+	if *l.lost == 0 {
+		*l.lost++
+		l.srv.SetFaults(sandbox.Faults{DropRate: 1, AfterEffect: true})
+		defer l.srv.SetFaults(sandbox.Faults{})
+	}
 	return l.Client.CreateKey(ctx, scope, name, perms)
 }
 
 func TestRotationWithALostCreateAnswerFindsTheKeyAndNeverCreatesTwo(t *testing.T) {
 	r := newRotation(t, 80, 24)
-	r.c.API = lossyCreate{Client: r.admin, srv: r.srv}
+	r.c.API = lossyCreate{Client: r.admin, srv: r.srv, lost: new(int)}
 	press(r.m, "R")
 	review := r.m.Top().(*rotate.Review)
 	posts := r.srv.RequestCount("POST", "/v0/inboxes/") // the old key's
@@ -336,6 +340,23 @@ func TestRotationWithALostCreateAnswerFindsTheKeyAndNeverCreatesTwo(t *testing.T
 	}
 	if n := r.srv.RequestCount("POST", "/v0/inboxes/") - posts; n != 1 {
 		t.Errorf("%d creates sent, want 1", n)
+	}
+
+	// d deletes the replacement nobody holds; then the rotation can run.
+	press(r.m, "d")
+	if f := r.frame(); !strings.Contains(f, "Nobody holds this key's secret") {
+		t.Fatalf("d opened no dialog for the lost replacement:\n%s", f)
+	}
+	press(r.m, "y")
+	if keys := r.inboxKeys(t); len(keys) != 1 || keys[0].ID != r.old.ID {
+		t.Fatalf("after deleting the lost replacement: %d keys", len(keys))
+	}
+	press(r.m, "enter")
+	if _, ok := r.m.Top().(*secret.Model); !ok {
+		t.Fatalf("the second rotation ended on %T, want the secret screen", r.m.Top())
+	}
+	if keys := r.inboxKeys(t); len(keys) != 2 {
+		t.Fatalf("after the second rotation: %d keys, want the old one and its replacement", len(keys))
 	}
 }
 

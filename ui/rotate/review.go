@@ -15,9 +15,11 @@ import (
 	"github.com/amkeys/amkeys/client"
 	"github.com/amkeys/amkeys/internal/rotated"
 	"github.com/amkeys/amkeys/ui/common"
+	"github.com/amkeys/amkeys/ui/confirm"
 	"github.com/amkeys/amkeys/ui/createkey"
 	"github.com/amkeys/amkeys/ui/format"
 	"github.com/amkeys/amkeys/ui/keys"
+	"github.com/amkeys/amkeys/ui/sanitize"
 	"github.com/amkeys/amkeys/ui/secret"
 )
 
@@ -29,12 +31,16 @@ const maxPages = 200
 
 // ReviewKeyMap holds the review's bindings; esc (back) cancels.
 type ReviewKeyMap struct {
-	Create key.Binding
+	Create, Delete key.Binding
 }
 
-// DefaultReviewKeyMap: enter or y creates the replacement.
+// DefaultReviewKeyMap: enter or y creates the replacement; d deletes a
+// replacement whose create answer was lost (nobody holds its secret).
 func DefaultReviewKeyMap() ReviewKeyMap {
-	return ReviewKeyMap{Create: key.NewBinding(key.WithKeys("enter", "y"), key.WithHelp("enter/y", "create the replacement"))}
+	return ReviewKeyMap{
+		Create: key.NewBinding(key.WithKeys("enter", "y"), key.WithHelp("enter/y", "create the replacement")),
+		Delete: key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "delete the lost replacement")),
+	}
 }
 
 // Option changes a rotation's defaults (for tests).
@@ -67,6 +73,13 @@ type createdMsg struct {
 	listErr error
 }
 
+// orphanDeletedMsg is the answer to deleting a replacement whose secret
+// never arrived.
+type orphanDeletedMsg struct {
+	id  int
+	err error
+}
+
 // lookupMsg is the listing that settles a create whose answer was lost.
 type lookupMsg struct {
 	id    int
@@ -89,6 +102,8 @@ type Review struct {
 	before  map[string]bool // keys named like the replacement before the create
 	problem []string
 	info    string
+	orphan  *client.APIKey // the replacement a lost answer left, secret unknown
+	dialog  *confirm.Model // deleting the orphan
 	width   int
 	height  int
 }
@@ -131,8 +146,8 @@ func (m *Review) Status() string {
 	return "nothing changes until you press enter"
 }
 
-// CapturesInput is false: the review has no text field.
-func (m *Review) CapturesInput() bool { return false }
+// CapturesInput is true while the delete dialog is open.
+func (m *Review) CapturesInput() bool { return m.dialog != nil }
 
 // GuardQuit holds esc and q while a create is on its way: leaving then
 // would lose the new key's secret.
@@ -143,9 +158,13 @@ func (m *Review) SetSize(w, h int) { m.width, m.height = w, h }
 
 // ShortHelp is the footer.
 func (m *Review) ShortHelp() []key.Binding {
-	b := m.KeyMap.Create
+	if m.dialog != nil {
+		return m.dialog.Bindings()
+	}
+	b, d := m.KeyMap.Create, m.KeyMap.Delete
 	b.SetEnabled(m.state == reviewing)
-	return []key.Binding{b}
+	d.SetEnabled(m.orphan != nil)
+	return []key.Binding{b, d}
 }
 
 // FullHelp is the ? page.
@@ -164,6 +183,10 @@ func (m *Review) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		if msg.id == m.pending && m.state == checking {
 			return m, m.onLookup(msg)
 		}
+	case orphanDeletedMsg:
+		if msg.id == m.pending && m.orphan != nil {
+			return m, m.onOrphanDeleted(msg)
+		}
 	}
 	return m, nil
 }
@@ -176,10 +199,48 @@ func (m *Review) updateKey(k tea.KeyMsg) tea.Cmd {
 		m.info = "The replacement is being created: wait for the answer, or its secret is lost (ctrl+c twice quits anyway)."
 		return nil
 	}
-	if m.state == reviewing && key.Matches(k, m.KeyMap.Create) {
+	if m.dialog != nil {
+		switch m.dialog.Update(k) {
+		case confirm.Canceled:
+			m.dialog = nil
+		case confirm.Confirmed:
+			m.dialog = nil
+			return m.deleteOrphan()
+		}
+		return nil
+	}
+	switch {
+	case m.state == reviewing && key.Matches(k, m.KeyMap.Create):
 		return m.create()
+	case m.orphan != nil && key.Matches(k, m.KeyMap.Delete):
+		o := keys.DeleteConfirm(m.c, m.list, *m.orphan)
+		o.Notes = append([]string{"Nobody holds this key's secret: its create answer was lost."}, o.Notes...)
+		m.dialog = confirm.New(m.c.Styles, o)
 	}
 	return nil
+}
+
+func (m *Review) deleteOrphan() tea.Cmd {
+	m.pending = m.c.NextRequestID()
+	id, api, ctx, scope, keyID := m.pending, m.c.API, m.c.Ctx, m.where.Scope, m.orphan.ID
+	return func() tea.Msg {
+		rctx, cancel := context.WithTimeout(ctx, common.RequestTimeout)
+		defer cancel()
+		return orphanDeletedMsg{id: id, err: api.DeleteKey(rctx, scope, keyID)}
+	}
+}
+
+// onOrphanDeleted lets the rotation start again once the lost replacement
+// is gone, and tells the keys screen as its own delete does.
+func (m *Review) onOrphanDeleted(msg orphanDeletedMsg) tea.Cmd {
+	if msg.err != nil && !client.IsNotFound(msg.err) {
+		return common.Fail("deleting key "+sanitize.Truncate(m.orphan.Name, 60), msg.err)
+	}
+	gone := *m.orphan
+	m.orphan, m.state = nil, reviewing
+	m.problem = []string{"The replacement whose secret was lost is deleted. enter creates a new one."}
+	scope := m.list.Scope
+	return func() tea.Msg { return keys.Deleted(scope, gone.ID, gone.Name) }
 }
 
 // create lists the keys already named like the replacement (so that a lost
@@ -289,13 +350,15 @@ func (m *Review) onLookup(msg lookupMsg) tea.Cmd {
 	}
 	m.state = stuck
 	k := msg.found[0]
-	more := ""
-	if len(msg.found) > 1 {
-		more = ", and " + strconv.Itoa(len(msg.found)-1) + " more with that name"
+	what := "d deletes it, then enter rotates again."
+	if len(msg.found) > 1 { // another rotation at the same time? touch none
+		what = "There are " + strconv.Itoa(len(msg.found)) + " new keys with that name: delete the ones nobody holds in the keys list."
+	} else {
+		m.orphan = &k
 	}
 	m.problem = []string{lost,
-		"It was created: " + m.name + " (prefix " + keys.MaskPrefix(k.Prefix) + ", created " + m.c.Times().Exact(k.CreatedAt) + ")" + more + ".",
-		"Its secret never arrived and cannot be recovered: delete that key in the keys list, then rotate again. The old key is untouched."}
+		"It was created: " + m.name + " (prefix " + keys.MaskPrefix(k.Prefix) + ", created " + m.c.Times().Exact(k.CreatedAt) + ").",
+		"Its secret never arrived and cannot be recovered. " + what + " The old key is untouched."}
 	scope := m.list.Scope
 	return func() tea.Msg { return createkey.StaleMsg{Scope: scope} } // the keys list shows it
 }
@@ -346,6 +409,9 @@ var errTooManyPages = errors.New("the scope has more than " + strconv.Itoa(maxPa
 
 // View draws the plan.
 func (m *Review) View() string {
+	if m.dialog != nil {
+		return m.dialog.Fit(m.width, m.height)
+	}
 	st := &m.c.Styles
 	now := m.c.Now()
 	k := m.old
@@ -385,7 +451,11 @@ func (m *Review) View() string {
 	case checking:
 		l.add(rankEssential, st.Muted, "Checking the keys of "+m.where.Describe()+"…")
 	case stuck:
-		l.add(rankEssential, st.Muted, "esc goes back")
+		if m.orphan != nil {
+			l.add(rankEssential, st.Accent, "d deletes the lost replacement · esc goes back")
+		} else {
+			l.add(rankEssential, st.Muted, "esc goes back")
+		}
 	}
 	return l.fit(m.height)
 }
