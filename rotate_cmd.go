@@ -16,6 +16,7 @@ import (
 	"github.com/amkeys/amkeys/client/bulk"
 	"github.com/amkeys/amkeys/config"
 	"github.com/amkeys/amkeys/internal/argsafe"
+	"github.com/amkeys/amkeys/internal/rotated"
 	"github.com/amkeys/amkeys/ui/report"
 	"github.com/amkeys/amkeys/ui/sanitize"
 )
@@ -54,7 +55,6 @@ const (
 	defaultRotateTimeout = time.Hour
 	defaultPollEvery     = 15 * time.Second
 	maxCommandOutput     = 64 << 10
-	maxKeyName           = 256
 )
 
 // rotateRunner runs `amkeys rotate`; its clock and sleep are fields so that
@@ -285,15 +285,8 @@ func (rot *rotation) checkReplacement(ctx context.Context, scope client.Scope, o
 }
 
 // rotatedName is "<name> (rotated YYYY-MM-DD)" within the API's 256
-// characters.
-func rotatedName(name string, now time.Time) string {
-	suffix := " (rotated " + now.UTC().Format("2006-01-02") + ")"
-	r := []rune(name)
-	if room := maxKeyName - len([]rune(suffix)); len(r) > room {
-		r = r[:room]
-	}
-	return string(r) + suffix
-}
+// characters, dated in UTC: a headless run has no user's zone to follow.
+func rotatedName(name string, now time.Time) string { return rotated.Name(name, now.UTC()) }
 
 // find returns the key to rotate, from its scope or by searching.
 func (rot *rotation) find(ctx context.Context) (client.APIKey, int) {

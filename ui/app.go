@@ -23,6 +23,7 @@ import (
 	"github.com/amkeys/amkeys/ui/leak"
 	"github.com/amkeys/amkeys/ui/placeholder"
 	"github.com/amkeys/amkeys/ui/pods"
+	"github.com/amkeys/amkeys/ui/rotate"
 	"github.com/amkeys/amkeys/ui/sanitize"
 	"github.com/amkeys/amkeys/ui/secret"
 	"github.com/amkeys/amkeys/ui/tabs"
@@ -154,6 +155,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case common.QuitMsg:
 		return m, m.quit()
+	case common.RotateMsg:
+		if m.c.Settings.ReadOnly { // a rotation creates a key
+			return m, common.ReadOnly
+		}
+		return m.Update(common.PushMsg{Screen: rotate.New(m.c, msg.Scope, msg.Key)})
 	case common.ErrorMsg:
 		m.err = &msg
 		m.resize()

@@ -8,6 +8,7 @@ package ui
 import (
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
@@ -49,6 +50,10 @@ func TestEveryDialogFitsFromTheMinimumSize(t *testing.T) {
 			[]string{"Copy the permissions of which key?", "/ type to filter", "sender-sender-0"}},
 		{"leave the secret", nil, func(m *Model) { newKey(m, "fit"); press(m, "tab", "R", "ctrl+s", "y", "esc") },
 			[]string{"Have you stored the secret?", "Stay", "Leave"}},
+		{"rotation review", nil, func(m *Model) { press(m, "enter", "G", "R") },
+			[]string{"Rotate the API key", "The replacement", "enter/y creates the replacement"}},
+		{"rotation watch", func(c *common.Common) { c.Settings.RotatePollEvery = time.Millisecond }, func(m *Model) { press(m, "enter", "G", "R", "enter", "esc", "y") },
+			[]string{"The old key", "quiet for", "first use", "r checks now"}},
 		{"new pod form", nil, func(m *Model) { press(m, "n") },
 			[]string{"Name", "Client id", "ctrl+s creates the pod"}},
 		{"new inbox form", nil, func(m *Model) { press(m, "enter", "2", "n") },

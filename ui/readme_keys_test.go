@@ -23,6 +23,7 @@ import (
 	"github.com/amkeys/amkeys/ui/listing"
 	"github.com/amkeys/amkeys/ui/marks"
 	"github.com/amkeys/amkeys/ui/pods"
+	"github.com/amkeys/amkeys/ui/rotate"
 	"github.com/amkeys/amkeys/ui/secret"
 	"github.com/amkeys/amkeys/ui/table"
 	"github.com/amkeys/amkeys/ui/tabs"
@@ -42,10 +43,14 @@ func bindingsOf(maps ...any) []key.Binding {
 		case inboxes.KeyMap:
 			out = append(out, m.Open, m.Sort, m.Refresh, m.New, m.Delete, m.Copy)
 		case keys.KeyMap:
-			out = append(out, m.Open, m.Sort, m.Quick, m.Refresh, m.New, m.Delete, m.Copy)
+			out = append(out, m.Open, m.Sort, m.Quick, m.Refresh, m.New, m.Delete, m.Copy, m.Rotate)
 		case createkey.KeyMap:
 			out = append(out, m.Next, m.Prev, m.Review, m.Cancel, m.Up, m.Down, m.PageUp, m.PageDown,
 				m.Toggle, m.Group, m.All, m.None, m.Reads, m.Same, m.Untick)
+		case rotate.ReviewKeyMap:
+			out = append(out, m.Create, m.Delete)
+		case rotate.WatchKeyMap:
+			out = append(out, m.Refresh, m.Delete)
 		case secret.KeyMap:
 			out = append(out, m.Copy, m.Reveal)
 		case audit.KeyMap:
@@ -89,6 +94,8 @@ func TestReadmeKeyTableMatchesTheKeyMaps(t *testing.T) {
 		"audit":                             bindingsOf(audit.DefaultKeyMap(), marks.DefaultKeyMap()),
 		"leak lookup":                       bindingsOf(leak.DefaultKeyMap()),
 		"delete marked keys":                bindingsOf(bulkdelete.DefaultKeyMap()),
+		"rotation review":                   bindingsOf(rotate.DefaultReviewKeyMap()),
+		"rotation watch":                    bindingsOf(rotate.DefaultWatchKeyMap()),
 	}
 	// The audit screen's bindings belong to its own helper; the README
 	// must not promise keys it lacks, but new ones may wait for it.

@@ -50,6 +50,9 @@ type Settings struct {
 	AuditConcurrency int
 	// UTC shows times in UTC instead of the local time zone (--utc).
 	UTC bool
+	// RotatePollEvery is how often a rotation's watch reads both keys
+	// (0 = every 15 s).
+	RotatePollEvery time.Duration
 }
 
 // Common is passed to every screen by pointer; the root updates Width and

@@ -20,7 +20,7 @@ import (
 
 // KeyMap holds the screen's bindings.
 type KeyMap struct {
-	Up, Down, PageUp, PageDown key.Binding
+	Up, Down, PageUp, PageDown, Rotate key.Binding
 }
 
 // DefaultKeyMap returns the screen's bindings.
@@ -30,6 +30,7 @@ func DefaultKeyMap() KeyMap {
 		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "scroll down")),
 		PageUp:   key.NewBinding(key.WithKeys("pgup", "b", "ctrl+u"), key.WithHelp("pgup", "page up")),
 		PageDown: key.NewBinding(key.WithKeys("pgdown", "f", " ", "ctrl+d"), key.WithHelp("pgdn", "page down")),
+		Rotate:   key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "rotate")),
 	}
 }
 
@@ -49,6 +50,7 @@ func New(c *common.Common, scope common.KeyScope, k client.APIKey) *Model {
 	m.vp.KeyMap = viewport.KeyMap{
 		Up: m.KeyMap.Up, Down: m.KeyMap.Down, PageUp: m.KeyMap.PageUp, PageDown: m.KeyMap.PageDown,
 	}
+	m.KeyMap.Rotate.SetEnabled(!c.Settings.ReadOnly) // R then only says it is off
 	return m
 }
 
@@ -69,12 +71,12 @@ func (m *Model) Status() string { return "key " + m.key.Prefix }
 
 // ShortHelp is the footer.
 func (m *Model) ShortHelp() []key.Binding {
-	return []key.Binding{m.KeyMap.Down, m.KeyMap.Up, m.KeyMap.PageDown}
+	return []key.Binding{m.KeyMap.Down, m.KeyMap.Up, m.KeyMap.PageDown, m.KeyMap.Rotate}
 }
 
 // FullHelp is the ? page.
 func (m *Model) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{m.KeyMap.Up, m.KeyMap.Down, m.KeyMap.PageUp, m.KeyMap.PageDown}}
+	return [][]key.Binding{{m.KeyMap.Up, m.KeyMap.Down, m.KeyMap.PageUp, m.KeyMap.PageDown, m.KeyMap.Rotate}}
 }
 
 // SetSize lays the content out again for the new width; the last line
@@ -85,8 +87,14 @@ func (m *Model) SetSize(w, h int) {
 	m.vp.SetContent(m.render())
 }
 
-// Update scrolls.
+// Update scrolls; R asks for the key's rotation.
 func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
+	if k, ok := msg.(tea.KeyMsg); ok && key.Matches(k, DefaultKeyMap().Rotate) {
+		if m.c.Settings.ReadOnly {
+			return m, common.ReadOnly
+		}
+		return m, common.Rotate(m.scope, m.key)
+	}
 	var cmd tea.Cmd
 	m.vp, cmd = m.vp.Update(msg)
 	return m, cmd

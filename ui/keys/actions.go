@@ -39,7 +39,7 @@ func (m *Model) updateActions(msg tea.Msg) (handled bool, cmd tea.Cmd) {
 			return false, nil
 		}
 		switch {
-		case m.c.Settings.ReadOnly && (key.Matches(msg, DefaultKeyMap().New) || key.Matches(msg, DefaultKeyMap().Delete)):
+		case m.c.Settings.ReadOnly && (key.Matches(msg, DefaultKeyMap().New) || key.Matches(msg, DefaultKeyMap().Delete) || key.Matches(msg, DefaultKeyMap().Rotate)):
 			return true, common.ReadOnly
 		case key.Matches(msg, m.KeyMap.New):
 			// The form reads the loaded keys in its Update, on this same
@@ -49,6 +49,11 @@ func (m *Model) updateActions(msg tea.Msg) (handled bool, cmd tea.Cmd) {
 		case key.Matches(msg, m.KeyMap.Delete):
 			if sel, ok := m.list.Selected(); ok {
 				m.askDelete(*sel)
+			}
+			return true, nil
+		case key.Matches(msg, m.KeyMap.Rotate):
+			if sel, ok := m.list.Selected(); ok {
+				return true, common.Rotate(m.scope, *sel)
 			}
 			return true, nil
 		}
@@ -75,9 +80,10 @@ func (m *Model) askDelete(k client.APIKey) {
 	m.dialog = confirm.New(m.c.Styles, DeleteConfirm(m.c, m.scope, k))
 }
 
-// DeleteConfirm is the dialog that asks before deleting k, listed in
-// scope; a key used in the last day, or the key amkeys runs with, needs
-// its name typed. The leak lookup asks the same way.
+// DeleteConfirm is the delete dialog of key k listed in scope, for every
+// screen that deletes a key (the leak lookup and the rotation's watch
+// too): a key used in the last day, or the key amkeys runs with, needs its
+// name typed.
 func DeleteConfirm(c *common.Common, scope common.KeyScope, k client.APIKey) confirm.Options {
 	now := c.Now()
 	last := "never"

@@ -77,3 +77,11 @@ func DeleteResult(msg tea.Msg) (Deletion, bool) {
 	}
 	return Deletion{Scope: d.scope, KeyID: d.keyID, Err: d.err}, true
 }
+
+// Deleted is the notice a keys screen sends after deleting a key listed in
+// scope, for another screen that deleted one (the rotation's watch): the
+// keys screen of that scope drops the row and says so, and DeletedKey
+// reports it to the rest.
+func Deleted(scope client.Scope, keyID, name string) tea.Msg {
+	return deletedMsg{scope: scope, keyID: keyID, name: name}
+}

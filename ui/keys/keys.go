@@ -26,7 +26,7 @@ import (
 
 // KeyMap holds the screen's bindings.
 type KeyMap struct {
-	Open, Sort, Quick, Refresh, New, Delete, Copy key.Binding
+	Open, Sort, Quick, Refresh, New, Delete, Copy, Rotate key.Binding
 }
 
 // DefaultKeyMap returns the screen's bindings.
@@ -39,6 +39,7 @@ func DefaultKeyMap() KeyMap {
 		New:     key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new key")),
 		Delete:  key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "delete")),
 		Copy:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy key id")),
+		Rotate:  key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "rotate")),
 	}
 }
 
@@ -125,6 +126,7 @@ func New(c *common.Common, scope common.KeyScope) *Model {
 	// (actions.go).
 	m.KeyMap.New.SetEnabled(!c.Settings.ReadOnly)
 	m.KeyMap.Delete.SetEnabled(!c.Settings.ReadOnly)
+	m.KeyMap.Rotate.SetEnabled(!c.Settings.ReadOnly)
 	m.list = listing.New(c, listing.Config[client.APIKey]{
 		Owner:   "keys/" + where.String(),
 		Noun:    "keys",
@@ -212,7 +214,7 @@ func (m *Model) ShortHelp() []key.Binding {
 }
 
 func (m *Model) bindings() []key.Binding {
-	return []key.Binding{m.KeyMap.Open, m.KeyMap.New, m.KeyMap.Delete, m.list.KeyMap.Filter, m.sortBinding(), m.quickBinding(), m.KeyMap.Refresh, m.KeyMap.Copy}
+	return []key.Binding{m.KeyMap.Open, m.KeyMap.New, m.KeyMap.Delete, m.KeyMap.Rotate, m.list.KeyMap.Filter, m.sortBinding(), m.quickBinding(), m.KeyMap.Refresh, m.KeyMap.Copy}
 }
 
 // FullHelp is the ? page.
