@@ -111,3 +111,29 @@ func TestCtrlCInAFilledPodOrInboxFormAsks(t *testing.T) {
 		})
 	}
 }
+
+// The footer names each key once: a screen that clears its filter on esc
+// leaves that to the root's "esc clear filter", instead of a second esc.
+func TestFooterNamesEachKeyOnce(t *testing.T) {
+	m, _ := newDemoApp(t, "demo")
+	check := func(when string) {
+		t.Helper()
+		lines := strings.Split(strings.TrimRight(uitest.Plain(m.View()), "\n"), "\n")
+		footer := lines[len(lines)-1]
+		seen := map[string]bool{}
+		for _, item := range strings.Split(footer, " · ") {
+			k, _, _ := strings.Cut(strings.TrimSpace(item), " ")
+			if seen[k] {
+				t.Errorf("%s: the footer names %q twice: %q", when, k, footer)
+			}
+			seen[k] = true
+		}
+	}
+	check("pods")
+	press(m, "a", "f")
+	check("audit with a quick filter")
+	press(m, "p")
+	check("audit with a quick filter and one pod")
+	press(m, "esc", "esc", "2", "f")
+	check("organization keys with a quick filter")
+}

@@ -324,7 +324,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.search.typing {
 		return []key.Binding{searchApply, searchClear}
 	}
-	short := []key.Binding{m.KeyMap.Open, m.KeyMap.Search, m.showBinding(), m.podBinding(), m.clearBinding(), m.retryBinding(), m.KeyMap.Rescan}
+	short := []key.Binding{m.KeyMap.Open, m.KeyMap.Search, m.showBinding(), m.podBinding(), m.retryBinding(), m.KeyMap.Rescan}
 	if m.mk.set.Len() > 0 {
 		return append([]key.Binding{m.mk.keys.Delete}, short...)
 	}
