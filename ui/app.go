@@ -98,7 +98,12 @@ func agentIDScreen(c *common.Common) common.Screen {
 
 // Init starts the first screen and reads the organization for the status
 // line.
-func (m *Model) Init() tea.Cmd { return tea.Batch(m.top().Init(), m.readOrganization()) }
+func (m *Model) Init() tea.Cmd {
+	m.c.OpenNav()
+	defer m.c.CloseNav()
+	init := m.top().Init()
+	return tea.Batch(init, m.navigate(), m.readOrganization())
+}
 
 // readOrganization asks for the organization once. A key that may not
 // read it (403), or a server without the endpoint, just leaves it out.
@@ -127,8 +132,24 @@ func (m *Model) Top() common.Screen {
 }
 
 // Update routes keys to the top screen and results to every screen, each of
-// which keeps only its own.
+// which keeps only its own. The navigation a screen asks for is applied as
+// soon as the screen returns (see navigate).
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	m.c.OpenNav()
+	defer m.c.CloseNav()
+	return m.update(msg)
+}
+
+// Open puts s on top of the stack and starts it, as a screen's c.Push
+// does (for the rotation and for tests).
+func (m *Model) Open(s common.Screen) tea.Cmd {
+	m.c.OpenNav()
+	defer m.c.CloseNav()
+	m.c.Push(s)
+	return m.navigate()
+}
+
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.c.Width, m.c.Height = msg.Width, msg.Height
@@ -142,24 +163,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.MouseMsg:
 		msg.Y-- // relative to the screen, below the breadcrumb
 		return m.forwardTop(msg)
-	case common.PushMsg:
-		m.stack = append(m.stack, msg.Screen)
-		m.resize()
-		return m, msg.Screen.Init()
-	case common.ReplaceMsg:
-		m.stack[len(m.stack)-1] = msg.Screen
-		m.resize()
-		return m, msg.Screen.Init()
-	case common.PopMsg:
-		m.pop()
-		return m, nil
 	case common.QuitMsg:
 		return m, m.quit()
 	case common.RotateMsg:
 		if m.c.Settings.ReadOnly { // a rotation creates a key
 			return m, common.ReadOnly
 		}
-		return m.Update(common.PushMsg{Screen: rotate.New(m.c, msg.Scope, msg.Key)})
+		m.c.Push(rotate.New(m.c, msg.Scope, msg.Key))
+		return m, m.navigate()
 	case common.ErrorMsg:
 		m.err = &msg
 		m.resize()
@@ -215,7 +226,8 @@ func (m *Model) updateKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			m.showHelp = true
 			return m, nil
 		case key.Matches(msg, m.keys.Leak) && len(m.stack) == 1:
-			return m, common.Push(leak.New(m.c, m.lastAudit))
+			m.c.Push(leak.New(m.c, m.lastAudit))
+			return m, m.navigate()
 		case key.Matches(msg, m.keys.Back) && takesBack(top):
 			return m.forwardTop(msg) // esc clears the screen's filter first
 		case key.Matches(msg, m.keys.Back) && len(m.stack) > 1:
@@ -236,14 +248,10 @@ func isBurst(k tea.KeyMsg) bool { return k.Type == tea.KeyRunes && len(k.Runes) 
 
 // updateBurst handles a burst as its keys one by one, outside text fields:
 // "jjj" moves three rows. Once a key opens a text field (/ starts the
-// filter), the rest of the burst is typed into it.
-//
-// Known gap: a key that opens a screen ("a", enter) does it by a command
-// (common.Push), which runs after this burst, so the keys after it still
-// go to the old screen. Holding the rest back until the command's message
-// arrives would also hold it behind any other command of that key (a page
-// load, a refresh of up to RequestTimeout) and let later keys overtake it;
-// telling a Push command apart from the others is not possible from here.
+// filter), the rest of the burst is typed into it. A key that opens a
+// screen ("a", enter) has opened it when it returns (navigation is
+// synchronous), so the rest goes to the new screen, and is typed into it if
+// it captures input (enter then "n" then a name).
 func (m *Model) updateBurst(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 	var cmds []tea.Cmd
 	for i, r := range k.Runes {
@@ -290,7 +298,7 @@ func (m *Model) pop() {
 func (m *Model) forwardTop(msg tea.Msg) (tea.Model, tea.Cmd) {
 	s, cmd := m.top().Update(msg)
 	m.stack[len(m.stack)-1] = s
-	return m, cmd
+	return m, tea.Batch(cmd, m.navigate())
 }
 
 // broadcast gives a result or tick to every screen: the owner keeps it,
@@ -302,7 +310,31 @@ func (m *Model) broadcast(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.stack[i], cmd = s.Update(msg)
 		cmds = append(cmds, cmd)
 	}
-	return m, tea.Batch(cmds...)
+	// After every screen had the message: the stack must not change under
+	// the loop.
+	return m, tea.Batch(append(cmds, m.navigate())...)
+}
+
+// navigate applies, in order, the navigation the screens asked for while
+// handling a message, so that the next key reaches the screen it opened.
+// A new screen is sized and started at once; what its Init asks for (the
+// rotation's watch opens the secret screen over itself) follows it.
+func (m *Model) navigate() tea.Cmd {
+	var cmds []tea.Cmd
+	for _, n := range m.c.TakeNav() {
+		switch n.Kind {
+		case common.NavPush:
+			m.stack = append(m.stack, n.Screen)
+		case common.NavReplace:
+			m.stack[len(m.stack)-1] = n.Screen
+		case common.NavPop:
+			m.pop()
+			continue
+		}
+		m.resize()
+		cmds = append(cmds, n.Screen.Init(), m.navigate())
+	}
+	return tea.Batch(cmds...)
 }
 
 // Chrome around the screen: breadcrumb, message lines, status, help. An

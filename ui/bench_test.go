@@ -20,7 +20,7 @@ func loadedKeysScreen(b *testing.B, api *uitest.FakeAPI, n int) (*Model, *keys.M
 	root := New(c, nil)
 	root.Update(tea.WindowSizeMsg{Width: 120, Height: 35})
 	screen := keys.New(c, common.PodKeys(api.Pods[0]))
-	uitest.Settle(root, common.PushMsg{Screen: screen})
+	uitest.Run(root, root.Open(screen))
 	uitest.Settle(root, uitest.Key("G")) // loads every page
 	root.Update(uitest.Key("g"))
 	if got := screen.List().Len(); got != n || !screen.List().Complete() {

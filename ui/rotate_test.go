@@ -90,7 +90,7 @@ func newRotation(t *testing.T, w, h int) *rotation {
 	r.m = New(c, nil)
 	r.m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	uitest.Run(r.m, r.m.Init())
-	uitest.Settle(r.m, common.PushMsg{Screen: keys.New(c, r.inbox)})
+	uitest.Run(r.m, r.m.Open(keys.New(c, r.inbox)))
 	return r
 }
 

@@ -276,17 +276,21 @@ func (m *Model) updateKey(k tea.KeyMsg) (bool, tea.Cmd) {
 	switch {
 	case key.Matches(k, km.Open):
 		if selected {
-			return true, common.Push(NewDetail(m.c, *sel))
+			m.c.Push(NewDetail(m.c, *sel))
+			return true, nil
 		}
 	case key.Matches(k, km.Refresh):
 		return true, m.reload()
 	case key.Matches(k, km.New):
-		return true, common.Push(NewRegister(m.c, m.api, ModeGenerate, m.keyDir))
+		m.c.Push(NewRegister(m.c, m.api, ModeGenerate, m.keyDir))
+		return true, nil
 	case key.Matches(k, km.Import):
-		return true, common.Push(NewRegister(m.c, m.api, ModeImport, m.keyDir))
+		m.c.Push(NewRegister(m.c, m.api, ModeImport, m.keyDir))
+		return true, nil
 	case key.Matches(k, km.Rename):
 		if selected {
-			return true, common.Push(NewRename(m.c, m.api, *sel))
+			m.c.Push(NewRename(m.c, m.api, *sel))
+			return true, nil
 		}
 	case key.Matches(k, km.Revoke):
 		if selected {

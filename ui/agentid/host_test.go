@@ -64,17 +64,6 @@ func (h *host) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return h, nil
 		}
 		return h.forward(msg)
-	case common.PushMsg:
-		h.stack = append(h.stack, msg.Screen)
-		h.resize()
-		return h, msg.Screen.Init()
-	case common.ReplaceMsg:
-		h.stack[len(h.stack)-1] = msg.Screen
-		h.resize()
-		return h, msg.Screen.Init()
-	case common.PopMsg:
-		h.pop()
-		return h, nil
 	case common.QuitMsg:
 		h.quit = true
 		return h, tea.Quit
@@ -91,13 +80,32 @@ func (h *host) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		h.stack[i], cmd = s.Update(msg)
 		cmds = append(cmds, cmd)
 	}
-	return h, tea.Batch(cmds...)
+	return h, tea.Batch(append(cmds, h.navigate())...)
 }
 
 func (h *host) forward(msg tea.Msg) (tea.Model, tea.Cmd) {
 	s, cmd := h.top().Update(msg)
 	h.stack[len(h.stack)-1] = s
-	return h, cmd
+	return h, tea.Batch(cmd, h.navigate())
+}
+
+// navigate applies the screens' navigation at once, as the root does.
+func (h *host) navigate() tea.Cmd {
+	var cmds []tea.Cmd
+	for _, n := range h.c.TakeNav() {
+		switch n.Kind {
+		case common.NavPush:
+			h.stack = append(h.stack, n.Screen)
+		case common.NavReplace:
+			h.stack[len(h.stack)-1] = n.Screen
+		case common.NavPop:
+			h.pop()
+			continue
+		}
+		h.resize()
+		cmds = append(cmds, n.Screen.Init(), h.navigate())
+	}
+	return tea.Batch(cmds...)
 }
 
 func (h *host) pop() {

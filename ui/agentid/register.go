@@ -223,7 +223,8 @@ func (r *Register) updateKey(k tea.KeyMsg) tea.Cmd {
 	case r.pending != 0:
 		return r.whilePending(k)
 	case key.Matches(k, km.Cancel):
-		return common.Pop
+		r.c.Pop()
+		return nil
 	case key.Matches(k, km.Submit):
 		return r.submit()
 	case key.Matches(k, km.Next):

@@ -60,7 +60,8 @@ func (s *Registered) SetSize(w, h int) { s.w, s.h = w, h }
 // Update closes the screen on enter.
 func (s *Registered) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 	if k, ok := msg.(tea.KeyMsg); ok && key.Matches(k, s.Done) {
-		return s, common.Pop
+		s.c.Pop()
+		return s, nil
 	}
 	return s, nil
 }

@@ -97,7 +97,8 @@ func (r *Rename) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		case r.pending != 0:
 			return r, nil
 		case key.Matches(msg, r.KeyMap.Cancel):
-			return r, common.Pop
+			r.c.Pop()
+			return r, nil
 		case key.Matches(msg, r.KeyMap.Save):
 			return r, r.save()
 		}
@@ -133,7 +134,8 @@ func (r *Rename) onRenamed(msg renamedMsg) tea.Cmd {
 	switch {
 	case msg.err == nil:
 		p := msg.cred
-		return tea.Batch(common.Pop,
+		r.c.Pop()
+		return tea.Batch(
 			func() tea.Msg { return RenamedMsg{Credential: p} },
 			common.Notify("Renamed the credential to "+sanitize.Truncate(p.Name, 60)))
 	case errors.Is(msg.err, context.Canceled):

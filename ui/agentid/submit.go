@@ -126,10 +126,8 @@ func (r *Register) onRegistered(msg registerMsg) tea.Cmd {
 	switch {
 	case err == nil:
 		cred := msg.cred
-		return tea.Batch(
-			common.Replace(NewRegistered(r.c, cred, r.sent, "")),
-			func() tea.Msg { return RegisteredMsg{Credential: cred} },
-		)
+		r.c.Replace(NewRegistered(r.c, cred, r.sent, ""))
+		return func() tea.Msg { return RegisteredMsg{Credential: cred} }
 	case errors.Is(err, client.ErrOutcomeUnknown):
 		r.problem = []string{
 			"The server's answer was lost: the credential may or may not be registered. amkeys will not send it again by itself.",
@@ -231,8 +229,9 @@ func (r *Register) onLookup(msg lookupMsg) tea.Cmd {
 	if r.sent.mode == ModeGenerate {
 		// A key pair made a moment ago: whatever holds its fingerprint
 		// is this registration.
-		return tea.Batch(common.Replace(NewRegistered(r.c, newest, r.sent,
-			"The first answer was lost; amkeys found the credential by its fingerprint.")), stale)
+		r.c.Replace(NewRegistered(r.c, newest, r.sent,
+			"The first answer was lost; amkeys found the credential by its fingerprint."))
+		return stale
 	}
 	r.problem = []string{lost,
 		strconv.Itoa(len(msg.found)) + " credential(s) have fingerprint " + msg.fp + "; the newest, " + newest.Name +

@@ -252,7 +252,8 @@ func (m *Model) open() tea.Cmd {
 	}
 	s := keys.New(m.c, scope)
 	s.FocusKey(k.ID)
-	return common.Push(s)
+	m.c.Push(s)
+	return nil
 }
 
 // dropKey removes a key deleted in a keys screen of scope: the

@@ -235,12 +235,12 @@ func TestOpenFocusesTheKeyAndDeleteDropsIt(t *testing.T) {
 	if m.key(0).ID != oldest {
 		t.Fatalf("stalest first: top is %q", m.key(0).Name)
 	}
-	_, cmd := m.Update(uitest.Key("enter"))
-	push, ok := cmd().(common.PushMsg)
-	if !ok {
-		t.Fatal("enter did not open a screen")
+	m.Update(uitest.Key("enter"))
+	nav := c.TakeNav()
+	if len(nav) != 1 || nav[0].Kind != common.NavPush {
+		t.Fatalf("enter did not open a screen: %v", nav)
 	}
-	ks := push.Screen.(*keys.Model)
+	ks := nav[0].Screen.(*keys.Model)
 	ks.SetSize(110, 30)
 	uitest.Run(screenModel{ks}, ks.Init())
 	sel, ok := ks.List().Selected()
@@ -249,7 +249,7 @@ func TestOpenFocusesTheKeyAndDeleteDropsIt(t *testing.T) {
 	}
 	// Delete it there (a key never used recently needs no typing).
 	ks.Update(uitest.Key("d"))
-	_, cmd = ks.Update(uitest.Key("y"))
+	_, cmd := ks.Update(uitest.Key("y"))
 	var counts tea.Cmd
 	for _, msg := range uitest.Collect(cmd, uitest.Patience) {
 		if _, c := m.Update(msg); c != nil {

@@ -112,7 +112,8 @@ func (m *Model) updateMarks(k tea.KeyMsg) (handled bool, cmd tea.Cmd) {
 		case m.mk.set.Len() == 0:
 			return true, common.Notify(marks.NoneMarked)
 		}
-		return true, common.Push(bulkdelete.New(m.c, m.mk.set.All()))
+		m.c.Push(bulkdelete.New(m.c, m.mk.set.All()))
+		return true, nil
 	}
 	return false, nil
 }

@@ -173,7 +173,8 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 			m.updateRunning(msg)
 		case finished:
 			if key.Matches(msg, m.KeyMap.Close) {
-				return m, common.Pop
+				m.c.Pop()
+				return m, nil
 			}
 			m.table, _ = m.table.Update(msg)
 		}
@@ -190,7 +191,8 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 func (m *Model) updateReview(k tea.KeyMsg) tea.Cmd {
 	switch {
 	case k.Type == tea.KeyCtrlC || k.Type == tea.KeyEsc:
-		return common.Pop
+		m.c.Pop()
+		return nil
 	case k.Type == tea.KeyEnter:
 		if strings.TrimSpace(m.input.Value()) != strconv.Itoa(len(m.marks)) {
 			m.wrong = true

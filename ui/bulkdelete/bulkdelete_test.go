@@ -10,6 +10,7 @@ import (
 
 	"github.com/amkeys/amkeys/client"
 	"github.com/amkeys/amkeys/client/bulk"
+	"github.com/amkeys/amkeys/ui/common"
 	"github.com/amkeys/amkeys/ui/marks"
 	"github.com/amkeys/amkeys/ui/uitest"
 )
@@ -63,8 +64,9 @@ func TestReviewIsInertAndNamesTheLastUse(t *testing.T) {
 	if m.phase != reviewing || !strings.Contains(uitest.Plain(m.View()), "that is not 2") {
 		t.Errorf("a wrong count: phase %v", m.phase)
 	}
-	if _, cmd := m.Update(tea.KeyMsg{Type: tea.KeyEsc}); cmd == nil {
-		t.Error("esc did nothing")
+	m.Update(tea.KeyMsg{Type: tea.KeyEsc})
+	if nav := c.TakeNav(); len(nav) != 1 || nav[0].Kind != common.NavPop {
+		t.Errorf("esc did not close the screen: %v", nav)
 	}
 	uitest.Golden(t, "review-80x20", frame)
 }

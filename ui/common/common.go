@@ -69,6 +69,7 @@ type Common struct {
 	Height    int
 
 	lastRequestID int
+	nav           navQueue
 }
 
 // Times formats times for the screens: in the local zone, or in UTC when
@@ -123,21 +124,11 @@ type QuitAsker interface {
 	AsksBeforeQuit() bool
 }
 
-// PushMsg opens a screen on top of the stack.
-type PushMsg struct{ Screen Screen }
-
-// PopMsg closes the top screen.
-type PopMsg struct{}
-
 // ErrorMsg shows an error on the error line until the next key.
 type ErrorMsg struct {
 	Context string // what was being done, e.g. "loading pods"
 	Err     error
 }
-
-// ReplaceMsg swaps the top screen for another, e.g. a finished form for
-// the screen that shows its result.
-type ReplaceMsg struct{ Screen Screen }
 
 // QuitMsg asks the root to quit, after a screen confirmed it (QuitGuard).
 type QuitMsg struct{}
@@ -145,17 +136,8 @@ type QuitMsg struct{}
 // NoticeMsg shows a short-lived notice ("Deleted key ci").
 type NoticeMsg struct{ Text string }
 
-// Push returns a command that opens s.
-func Push(s Screen) tea.Cmd { return func() tea.Msg { return PushMsg{Screen: s} } }
-
-// Replace returns a command that puts s in place of the top screen.
-func Replace(s Screen) tea.Cmd { return func() tea.Msg { return ReplaceMsg{Screen: s} } }
-
 // Quit is a command that quits amkeys as q does.
 func Quit() tea.Msg { return QuitMsg{} }
-
-// Pop returns a command that closes the top screen.
-func Pop() tea.Msg { return PopMsg{} }
 
 // Fail returns a command reporting err.
 func Fail(context string, err error) tea.Cmd {

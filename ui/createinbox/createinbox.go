@@ -114,7 +114,8 @@ func (m *Model) onCreated(msg createdMsg) tea.Cmd {
 	m.Pending = 0
 	if msg.err == nil {
 		created := CreatedMsg{PodID: m.pod.ID, Inbox: msg.inbox}
-		return tea.Batch(common.Pop, func() tea.Msg { return created })
+		m.c.Pop()
+		return func() tea.Msg { return created }
 	}
 	if errors.Is(msg.err, context.Canceled) {
 		return nil

@@ -266,7 +266,8 @@ func (m *Model) updateKey(k tea.KeyMsg) tea.Cmd {
 		m.askQuit()
 		return nil
 	case key.Matches(k, m.KeyMap.Cancel) || k.Type == tea.KeyEsc:
-		return common.Pop
+		m.c.Pop()
+		return nil
 	case key.Matches(k, m.KeyMap.Next):
 		m.cycle(1)
 	case key.Matches(k, m.KeyMap.Prev):

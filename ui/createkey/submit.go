@@ -199,10 +199,8 @@ func (m *Model) onCreated(msg createdMsg) tea.Cmd {
 	case err == nil:
 		pub := msg.key.APIKey
 		scope := m.scope.Scope
-		return tea.Batch(
-			common.Replace(secret.New(m.c, m.scope, msg.key)),
-			func() tea.Msg { return CreatedMsg{Scope: scope, Key: pub} },
-		)
+		m.c.Replace(secret.New(m.c, m.scope, msg.key))
+		return func() tea.Msg { return CreatedMsg{Scope: scope, Key: pub} }
 	case errors.Is(err, client.ErrOutcomeUnknown):
 		m.problem = []string{
 			"The server's answer was lost, so the key may or may not have been created. amkeys will not send it again by itself.",

@@ -86,7 +86,8 @@ func (m *Model) onCreated(msg createdMsg) tea.Cmd {
 	m.Pending = 0
 	if msg.err == nil {
 		pod := msg.pod
-		return tea.Batch(common.Pop, func() tea.Msg { return CreatedMsg{Pod: pod} })
+		m.c.Pop()
+		return func() tea.Msg { return CreatedMsg{Pod: pod} }
 	}
 	if errors.Is(msg.err, context.Canceled) {
 		return nil

@@ -16,11 +16,12 @@ type Screen struct {
 	Pending int      // the request id of the create in flight, 0 when none
 	Problem []string // why the last create failed, or what to fix first
 	noun    string
+	c       *common.Common
 }
 
 // NewScreen makes the shared part of a form creating o.Noun.
 func NewScreen(c *common.Common, o Options) Screen {
-	return Screen{Form: New(c.Styles, o), noun: o.Noun}
+	return Screen{Form: New(c.Styles, o), noun: o.Noun, c: c}
 }
 
 // Init does nothing.
@@ -60,7 +61,8 @@ func (s *Screen) Key(k tea.KeyMsg, submit func() tea.Cmd) tea.Cmd {
 	action, cmd := s.Form.Update(k, s.Pending != 0)
 	switch action {
 	case Cancel:
-		return common.Pop
+		s.c.Pop()
+		return nil
 	case Submit:
 		return submit()
 	case Quit:

@@ -34,7 +34,8 @@ func (m *Model) updateActions(msg tea.Msg) (handled bool, cmd tea.Cmd) {
 		case m.c.Settings.ReadOnly && (key.Matches(msg, DefaultKeyMap().New) || key.Matches(msg, DefaultKeyMap().Delete)):
 			return true, common.ReadOnly
 		case key.Matches(msg, m.KeyMap.New):
-			return true, common.Push(createinbox.New(m.c, m.pod))
+			m.c.Push(createinbox.New(m.c, m.pod))
+			return true, nil
 		case key.Matches(msg, m.KeyMap.Delete):
 			if in, ok := m.list.Selected(); ok {
 				m.askDelete(*in)

@@ -166,7 +166,8 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 			case in.ID == "":
 				return m, common.Fail("opening the inbox", errNoInboxID)
 			}
-			return m, common.Push(keys.New(m.c, common.InboxKeys(*in)))
+			m.c.Push(keys.New(m.c, common.InboxKeys(*in)))
+			return m, nil
 		case key.Matches(k, m.KeyMap.Sort):
 			m.ascending = !m.ascending
 			m.list.SetFetch(m.fetcher(m.ascending))

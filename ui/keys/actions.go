@@ -45,7 +45,8 @@ func (m *Model) updateActions(msg tea.Msg) (handled bool, cmd tea.Cmd) {
 			// The form reads the loaded keys in its Update, on this same
 			// goroutine, for "same as key…".
 			loaded := func() []client.APIKey { return m.list.Items() }
-			return true, common.Push(createkey.New(m.c, m.scope, loaded))
+			m.c.Push(createkey.New(m.c, m.scope, loaded))
+			return true, nil
 		case key.Matches(msg, m.KeyMap.Delete):
 			if sel, ok := m.list.Selected(); ok {
 				m.askDelete(*sel)

@@ -249,7 +249,8 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		switch {
 		case key.Matches(k, m.KeyMap.Open):
 			if sel, ok := m.list.Selected(); ok {
-				return m, common.Push(keydetail.New(m.c, m.scope, *sel))
+				m.c.Push(keydetail.New(m.c, m.scope, *sel))
+				return m, nil
 			}
 			return m, nil
 		case key.Matches(k, m.KeyMap.Sort):

@@ -192,7 +192,8 @@ func (m *Model) updateTyping(k tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(k, m.KeyMap.Cancel):
 		m.clearInput()
-		return common.Pop
+		m.c.Pop()
+		return nil
 	case key.Matches(k, m.KeyMap.Search):
 		return m.submit()
 	}
@@ -319,7 +320,8 @@ func scopeOf(mt locate.Match) common.KeyScope {
 func (m *Model) open(mt locate.Match) tea.Cmd {
 	s := keys.New(m.c, scopeOf(mt))
 	s.FocusKey(mt.Key.ID)
-	return common.Push(s)
+	m.c.Push(s)
+	return nil
 }
 
 // onDeleted drops a match deleted here or elsewhere. A failure of the

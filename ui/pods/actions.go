@@ -48,7 +48,8 @@ func (m *Model) updateActions(msg tea.Msg) (handled bool, cmd tea.Cmd) {
 		case m.c.Settings.ReadOnly && (key.Matches(msg, DefaultKeyMap().New) || key.Matches(msg, DefaultKeyMap().Delete)):
 			return true, common.ReadOnly
 		case key.Matches(msg, m.KeyMap.New):
-			return true, common.Push(createpod.New(m.c))
+			m.c.Push(createpod.New(m.c))
+			return true, nil
 		case key.Matches(msg, m.KeyMap.Delete):
 			if p, ok := m.list.Selected(); ok {
 				return true, m.askDelete(*p)

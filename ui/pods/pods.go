@@ -224,7 +224,8 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 				// Listing keys of "" would list the organization's keys.
 				return m, common.Fail("opening the pod", errNoPodID)
 			}
-			return m, common.Push(Open(m.c, *p))
+			m.c.Push(Open(m.c, *p))
+			return m, nil
 		case key.Matches(k, m.KeyMap.Sort):
 			return m, m.SetSort((m.sort + 1) % sortCount)
 		case key.Matches(k, m.KeyMap.Copy):
@@ -235,7 +236,8 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		case key.Matches(k, m.KeyMap.Refresh):
 			return m, m.list.Reload()
 		case key.Matches(k, m.KeyMap.Audit):
-			return m, common.Push(audit.New(m.c))
+			m.c.Push(audit.New(m.c))
+			return m, nil
 		}
 	}
 	if mouse, ok := msg.(tea.MouseMsg); ok {

@@ -306,14 +306,12 @@ func (m *Review) onCreated(msg createdMsg) tea.Cmd {
 // stays in the secret screen alone.
 func (m *Review) created(k client.CreatedAPIKey) tea.Cmd {
 	m.state = stuck // done: this screen is replaced
-	show := common.Push(secret.New(m.c, m.where, k))
+	show := secret.New(m.c, m.where, k)
 	watch := newWatch(m.c, m.list, m.where, m.old, k.APIKey, m.opts, show)
 	pub, listed := k.APIKey, m.list.Scope
-	return tea.Batch(
-		common.Replace(watch),
-		// The keys screen puts the new key in its list, selected.
-		func() tea.Msg { return createkey.CreatedMsg{Scope: listed, Key: pub} },
-	)
+	m.c.Replace(watch)
+	// The keys screen puts the new key in its list, selected.
+	return func() tea.Msg { return createkey.CreatedMsg{Scope: listed, Key: pub} }
 }
 
 // lookup lists the scope for new keys with the replacement's name.

@@ -68,12 +68,12 @@ type Watch struct {
 	newGone   bool
 	deleting  bool
 	dialog    *confirm.Model
-	show      tea.Cmd // opens the secret screen on top, once
+	show      common.Screen // the secret screen, opened on top once
 	width     int
 	height    int
 }
 
-func newWatch(c *common.Common, list, where common.KeyScope, old, created client.APIKey, o options, show tea.Cmd) *Watch {
+func newWatch(c *common.Common, list, where common.KeyScope, old, created client.APIKey, o options, show common.Screen) *Watch {
 	if created.CreatedAt.IsZero() {
 		created.CreatedAt = c.Now()
 	}
@@ -93,9 +93,11 @@ func (m *Watch) OldGone() bool { return m.oldGone }
 // Init opens the secret screen over the watch (the first time) and reads
 // both keys at once; the interval starts after the answer.
 func (m *Watch) Init() tea.Cmd {
-	show := m.show
-	m.show = nil
-	return tea.Batch(show, m.poll())
+	if m.show != nil {
+		m.c.Push(m.show)
+		m.show = nil
+	}
+	return m.poll()
 }
 
 // Title is the breadcrumb entry.

@@ -196,7 +196,8 @@ func (m *Model) forget() tea.Cmd {
 	if m.leave == goQuit {
 		return common.Quit
 	}
-	return tea.Batch(tea.EnableMouseCellMotion, common.Pop)
+	m.c.Pop()
+	return tea.EnableMouseCellMotion
 }
 
 func (m *Model) copy() tea.Cmd {

@@ -166,7 +166,7 @@ func TestJanitorClearsOnQuitAndNeverWhenConfiguredSo(t *testing.T) {
 }
 
 func TestLeavingAsksAndDefaultsToStaying(t *testing.T) {
-	m, _, _ := newScreen(t, 0)
+	m, _, c := newScreen(t, 0)
 	if !m.GuardQuit() {
 		t.Fatal("the screen does not guard quitting while it holds the secret")
 	}
@@ -188,14 +188,11 @@ func TestLeavingAsksAndDefaultsToStaying(t *testing.T) {
 	if cmd == nil {
 		t.Fatal("y did not leave")
 	}
-	popped, mouse := false, false
+	nav := c.TakeNav()
+	popped := len(nav) == 1 && nav[0].Kind == common.NavPop
+	mouse := false
 	for _, msg := range uitest.Collect(cmd, time.Second) {
-		switch msg.(type) {
-		case common.PopMsg:
-			popped = true
-		case tea.Msg:
-			mouse = mouse || fmt.Sprintf("%T", msg) == "tea.enableMouseCellMotionMsg"
-		}
+		mouse = mouse || fmt.Sprintf("%T", msg) == "tea.enableMouseCellMotionMsg"
 	}
 	if !popped || !mouse {
 		t.Fatalf("esc then y: popped %v, mouse taken back %v", popped, mouse)
