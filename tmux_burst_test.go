@@ -5,13 +5,15 @@ package main
 // Issue 11, item 2: keys that reach amkeys together (a fast typist over
 // SSH; tmux send-keys -l) arrive as one message with several runes. Only a
 // real terminal shows it: the built binary in tmux gets "jjj" in one write
-// and must move its cursor three rows. It skips when tmux is not installed,
+// and must move its cursor three rows; a write that opens a screen goes on
+// in the new screen. It skips when tmux is not installed,
 // unless AMKEYS_REQUIRE_TMUX is set (CI).
 
 import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -70,5 +72,23 @@ func TestKeyBurstInTmux(t *testing.T) {
 	tmux("send-keys", "-l", "jjj") // one write: one message of three runes
 	if got := cursorRow("q quit", first); got != first+3 {
 		t.Fatalf("jjj in one burst moved the cursor from line %d to %d, want %d", first, got, first+3)
+	}
+
+	// One write that opens a screen and goes on in it: enter opens the
+	// pod, n its new-key form (before the pod's keys loaded), and "ci" is
+	// typed into the form's name field. Navigation is synchronous, so no
+	// key after enter reaches the pods screen.
+	tmux("send-keys", "-l", "\rnci")
+	nameIsCI := regexp.MustCompile(`(?m)^Name +ci\b`)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		out := tmux("capture-pane", "-p")
+		if strings.Contains(out, "New API key in pod") && nameIsCI.MatchString(out) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("enter then nci in one write did not open the key form with the name ci:\n%s", out)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
