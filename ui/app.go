@@ -141,7 +141,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 // Open puts s on top of the stack and starts it, as a screen's c.Push
-// does (for the rotation and for tests).
+// does (for tests).
 func (m *Model) Open(s common.Screen) tea.Cmd {
 	m.c.OpenNav()
 	defer m.c.CloseNav()
@@ -251,7 +251,8 @@ func isBurst(k tea.KeyMsg) bool { return k.Type == tea.KeyRunes && len(k.Runes) 
 // filter), the rest of the burst is typed into it. A key that opens a
 // screen ("a", enter) has opened it when it returns (navigation is
 // synchronous), so the rest goes to the new screen, and is typed into it if
-// it captures input (enter then "n" then a name).
+// it captures input (enter then "n" then a name). A screen may still drop
+// keys it cannot use yet: the audit ignores all but esc while it scans.
 func (m *Model) updateBurst(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 	var cmds []tea.Cmd
 	for i, r := range k.Runes {
