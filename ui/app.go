@@ -47,10 +47,11 @@ type Model struct {
 	showHelp bool
 	clip     *secret.Janitor // clears a copied secret later and on quit
 
-	err      *common.ErrorMsg
-	notice   string
-	noticeID int
-	orgID    string // the organization, once read; "" if the key may not
+	err         *common.ErrorMsg
+	notice      string
+	noticeWarns bool // the notice is a refusal or hint (common.Warn)
+	noticeID    int
+	orgID       string // the organization, once read; "" if the key may not
 	// lastAudit is the last finished audit, for the leak lookup.
 	lastAudit leak.Audit
 
@@ -177,7 +178,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case common.NoticeMsg:
 		m.noticeID++
-		m.notice = msg.Text
+		m.notice, m.noticeWarns = msg.Text, msg.Warning
 		id := m.noticeID
 		return m, tea.Tick(noticeFor, func(time.Time) tea.Msg { return noticeExpiredMsg{id} })
 	case noticeExpiredMsg:
@@ -465,6 +466,9 @@ func (m *Model) messageLines(w int) []string {
 		}
 		return lines
 	case m.notice != "":
+		if m.noticeWarns {
+			return []string{st.WarningCell.Apply(sanitize.Truncate("! "+m.notice, w))}
+		}
 		return []string{st.NoticePaint.Apply(sanitize.Truncate("✓ "+m.notice, w))}
 	}
 	return []string{""}

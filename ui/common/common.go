@@ -133,8 +133,13 @@ type ErrorMsg struct {
 // QuitMsg asks the root to quit, after a screen confirmed it (QuitGuard).
 type QuitMsg struct{}
 
-// NoticeMsg shows a short-lived notice ("Deleted key ci").
-type NoticeMsg struct{ Text string }
+// NoticeMsg shows a short-lived notice ("Deleted key ci"). A Warning is a
+// refusal or a hint (a key that is off, nothing to act on): it is drawn
+// with "!" instead of the check mark that says something was done.
+type NoticeMsg struct {
+	Text    string
+	Warning bool
+}
 
 // Quit is a command that quits amkeys as q does.
 func Quit() tea.Msg { return QuitMsg{} }
@@ -144,8 +149,14 @@ func Fail(context string, err error) tea.Cmd {
 	return func() tea.Msg { return ErrorMsg{Context: context, Err: err} }
 }
 
-// Notify returns a command showing a notice.
+// Notify returns a command showing a notice that something was done.
 func Notify(text string) tea.Cmd { return func() tea.Msg { return NoticeMsg{Text: text} } }
+
+// Warn returns a command showing a refusal or a hint: why a key did
+// nothing ("no keys marked: space marks a key").
+func Warn(text string) tea.Cmd {
+	return func() tea.Msg { return NoticeMsg{Text: text, Warning: true} }
+}
 
 // BackTaker is implemented by screens that use esc themselves before it
 // means back: an applied filter is cleared first.
@@ -164,7 +175,7 @@ type HelpNoter interface {
 const ReadOnlyNotice = "read-only: creating and deleting are off"
 
 // ReadOnly returns a command saying that n and d are off.
-func ReadOnly() tea.Msg { return NoticeMsg{Text: ReadOnlyNotice} }
+func ReadOnly() tea.Msg { return NoticeMsg{Text: ReadOnlyNotice, Warning: true} }
 
 // PodCount is what an audit found in one pod.
 type PodCount struct {
