@@ -276,7 +276,7 @@ func (m *Model) updateKey(k tea.KeyMsg) (bool, tea.Cmd) {
 	switch {
 	case key.Matches(k, km.Open):
 		if selected {
-			return true, common.Push(NewDetail(m.c, *sel))
+			return true, common.Push(NewDetail(m.c, *sel).withPodNames(m.pods))
 		}
 	case key.Matches(k, km.Refresh):
 		return true, m.reload()
