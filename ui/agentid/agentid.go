@@ -276,7 +276,7 @@ func (m *Model) updateKey(k tea.KeyMsg) (bool, tea.Cmd) {
 	switch {
 	case key.Matches(k, km.Open):
 		if selected {
-			m.c.Push(NewDetail(m.c, *sel))
+			m.c.Push(NewDetail(m.c, *sel).withPodNames(m.pods))
 			return true, nil
 		}
 	case key.Matches(k, km.Refresh):

@@ -32,6 +32,7 @@ func DefaultDetailKeyMap() DetailKeyMap {
 type Detail struct {
 	c      *common.Common
 	cred   client.PublicKeyCredential
+	pods   *podNames // the list's pod names; nil or unknown: the id alone
 	KeyMap DetailKeyMap
 	vp     viewport.Model
 	width  int
@@ -41,6 +42,13 @@ type Detail struct {
 func NewDetail(c *common.Common, p client.PublicKeyCredential) *Detail {
 	d := &Detail{c: c, cred: p, KeyMap: DefaultDetailKeyMap(), vp: viewport.New(0, 0)}
 	d.vp.KeyMap = viewport.KeyMap{Up: d.KeyMap.Up, Down: d.KeyMap.Down, PageUp: d.KeyMap.PageUp, PageDown: d.KeyMap.PageDown}
+	return d
+}
+
+// withPodNames names the credential's pod from the list's cache, which a
+// refresh may still be filling.
+func (d *Detail) withPodNames(p *podNames) *Detail {
+	d.pods = p
 	return d
 }
 
@@ -75,8 +83,14 @@ func (d *Detail) SetSize(w, h int) {
 	d.vp.SetContent(d.render())
 }
 
-// Update scrolls.
+// Update scrolls, and shows the pod's name when the listing of the pods
+// arrives after the screen opened.
 func (d *Detail) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
+	if names, ok := msg.(podNamesMsg); ok && d.pods != nil {
+		d.pods.update(names)
+		d.vp.SetContent(d.render())
+		return d, nil
+	}
 	var cmd tea.Cmd
 	d.vp, cmd = d.vp.Update(msg)
 	return d, cmd
@@ -109,7 +123,12 @@ func (d *Detail) render() string {
 	wrapped("id (kid)", p.ID)
 	wrapped("fingerprint", p.PublicKey.Fingerprint)
 	line("status", status(&p, now))
-	line("scope", scopeText(p.Scope))
+	if name, ok := d.podName(); ok {
+		line("scope", "pod "+name)
+		wrapped("pod id", p.Scope.ID) // in full: the detail is where ids are copied
+	} else {
+		line("scope", scopeText(p.Scope))
+	}
 	switch {
 	case p.ExpiresAt.IsZero():
 		line("expires", "never")
@@ -133,6 +152,15 @@ func (d *Detail) render() string {
 		b.WriteString("\n" + st.Muted.Render(l))
 	}
 	return b.String()
+}
+
+// podName is the name of a pod-scoped credential's pod, when the list
+// knows it (sanitised and bounded by podNames).
+func (d *Detail) podName() (string, bool) {
+	if d.cred.Scope.Type != client.ScopePod || d.pods == nil {
+		return "", false
+	}
+	return d.pods.known(d.cred.Scope.ID)
 }
 
 // chunks cuts sanitised text into lines of at most width columns, at most

@@ -42,10 +42,16 @@ type podNamesMsg struct {
 
 // name is the pod's display name, or its id when the name is unknown.
 func (p *podNames) name(id string) string {
-	if n, ok := p.names[id]; ok {
+	if n, ok := p.known(id); ok {
 		return n
 	}
 	return id
+}
+
+// known is the pod's display name, if the listing named it.
+func (p *podNames) known(id string) (string, bool) {
+	n, ok := p.names[id]
+	return n, ok
 }
 
 // load lists the pods and names them (nil without a PodLister). A failure

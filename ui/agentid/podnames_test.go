@@ -75,6 +75,16 @@ func TestPodScopedCredentialsShowThePodName(t *testing.T) {
 		}
 	}
 
+	// The detail names the pod too, with its id in full beside it.
+	rowOf(t, hs, list, "Stark deploy agent")
+	press(hs, "enter")
+	detail := uitest.Plain(hs.View())
+	stark := rows["Stark deploy agent"]
+	if !strings.Contains(detail, "scope        pod "+names[stark]) || !strings.Contains(detail, "pod id       "+stark) {
+		t.Fatalf("the detail does not show the pod %q and its id %s:\n%s", names[stark], stark, detail)
+	}
+	press(hs, "esc")
+
 	// Cached: frames and filtering do not list the pods again.
 	listings := srv.RequestCount("GET", "/v0/pods")
 	if listings != ownListing+1 {
@@ -85,7 +95,6 @@ func TestPodScopedCredentialsShowThePodName(t *testing.T) {
 		press(hs, "j")
 	}
 	press(hs, "/")
-	stark := rows["Stark deploy agent"]
 	for _, r := range names[stark][:5] {
 		press(hs, string(r))
 	}
@@ -144,6 +153,12 @@ func TestPodIDWhenPodsCannotBeRead(t *testing.T) {
 	if hs.message != "" {
 		t.Fatalf("unreadable pods showed a message: %q", hs.message)
 	}
+	rowOf(t, hs, list, "Stark deploy agent")
+	press(hs, "enter")
+	detail := uitest.Plain(hs.View())
+	if !strings.Contains(detail, "scope        pod "+stark.ID) || strings.Contains(detail, "pod id") || strings.Contains(detail, stark.Name) {
+		t.Fatalf("the detail does not fall back to the pod id %s alone:\n%s", stark.ID, detail)
+	}
 }
 
 // A hostile pod name reaches the scope column sanitised: the hostile
@@ -189,6 +204,16 @@ func TestHostilePodNamesAreSanitised(t *testing.T) {
 		if !strings.Contains(uitest.Plain(frame), strings.TrimSuffix(want, sanitize.Ellipsis)) {
 			t.Fatalf("pod %q is not shown sanitised as %q", name, want)
 		}
+		press(hs, "enter") // the detail, where the name is shown wider
+		frame = hs.View()
+		if bad := frameProblem(frame, 200, 60); bad != "" {
+			t.Fatalf("detail of pod %q: %s", name, bad)
+		}
+		want = "pod " + sanitize.Truncate(name, 30)
+		if !strings.Contains(uitest.Plain(frame), strings.TrimSuffix(want, sanitize.Ellipsis)) || !strings.Contains(uitest.Plain(frame), sanitize.Text(p.Scope.ID)) {
+			t.Fatalf("the detail does not show pod %q sanitised as %q with its id:\n%s", name, want, uitest.Plain(frame))
+		}
+		press(hs, "esc")
 		seen++
 	}
 	if seen < 10 {

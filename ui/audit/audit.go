@@ -216,6 +216,7 @@ func (m *Model) updateKey(k tea.KeyMsg) tea.Cmd {
 // setResult shows a finished (or cancelled) scan.
 func (m *Model) setResult(res *audit.Result) tea.Cmd {
 	m.res, m.now = res, m.c.Now()
+	m.search.index.forget()
 	m.sum = audit.Summarize(res, m.policy())
 	m.pods = make(map[string]client.Pod, len(res.Pods))
 	for _, p := range res.Pods {
@@ -271,6 +272,7 @@ func (m *Model) dropKey(scope client.Scope, keyID string) bool {
 		if k.ID == keyID && listedIn {
 			podID := k.PodID
 			m.res.Keys = append(m.res.Keys[:i:i], m.res.Keys[i+1:]...)
+			m.search.index.forget()
 			for j := range m.res.Pods {
 				if p := &m.res.Pods[j]; p.ID == podID && p.Keys > 0 {
 					p.Keys--

@@ -68,12 +68,13 @@ func (m *Model) refilterOn(id string, fallback int) {
 	if m.res == nil {
 		return
 	}
-	keep := m.keeper()
+	selected := m.indexOf(id)
+	keep, keeps := m.keeper(), m.searchKeeps()
 	rows := m.rows[:0]
 	cursor := fallback
 	for i := range m.res.Keys {
-		if k := &m.res.Keys[i]; keep(k) && m.searchKeeps(i) {
-			if id != "" && k.ID == id {
+		if keep(&m.res.Keys[i]) && keeps(i) {
+			if i == selected {
 				cursor = len(rows)
 			}
 			rows = append(rows, int32(i))
@@ -82,6 +83,26 @@ func (m *Model) refilterOn(id string, fallback int) {
 	m.rows = rows
 	m.table.SetRows(len(rows))
 	m.table.SetCursor(cursor)
+}
+
+// indexOf finds the key id in res.Keys (-1 when absent), looking first
+// where the cursor's row pointed and then up: a key only moves up, when
+// keys above it are deleted. So a filter pass compares one id, not every
+// key's (reading each key's id string was most of a keystroke's cost).
+func (m *Model) indexOf(id string) int {
+	if id == "" {
+		return -1
+	}
+	from := len(m.res.Keys) - 1
+	if c := m.table.Cursor(); c < len(m.rows) {
+		from = min(int(m.rows[c]), from)
+	}
+	for i := from; i >= 0; i-- {
+		if m.res.Keys[i].ID == id {
+			return i
+		}
+	}
+	return -1
 }
 
 // selectedID is the id of the key under the cursor, "" when none.

@@ -142,6 +142,7 @@ func (m *Model) dropGone(msg common.KeysGoneMsg) tea.Cmd {
 	}
 	clear(m.res.Keys[len(keep):])
 	m.res.Keys = keep
+	m.search.index.forget()
 	m.mk.set.Keep(func(mk marks.Mark) bool { return !common.Has(gone, mk.Own, mk.Target.ID) })
 	if !dropped {
 		return nil

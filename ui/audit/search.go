@@ -22,11 +22,7 @@ type search struct {
 	typing bool        // the field has the keys
 	query  match.Query // the text applied (as typed so far while typing)
 
-	// sigs summarise each of res.Keys for the matcher; they are made for
-	// the first query on a result and again when the keys change.
-	sigs    []match.Signature
-	sigsOf  *audit.Result
-	sigsLen int
+	index searchIndex // what each of res.Keys offers the matcher
 }
 
 // searchKeys are the bindings while the field has the keys.
@@ -96,11 +92,15 @@ func (m *Model) narrow() {
 	if m.res == nil {
 		return
 	}
-	id, cursor := m.selectedID(), 0
+	selected, cursor := int32(-1), 0
+	if c := m.table.Cursor(); c < len(m.rows) {
+		selected = m.rows[c]
+	}
+	keeps := m.searchKeeps()
 	rows := m.rows[:0]
 	for _, i := range m.rows {
-		if m.searchKeeps(int(i)) {
-			if id != "" && m.res.Keys[i].ID == id {
+		if keeps(int(i)) {
+			if i == selected {
 				cursor = len(rows)
 			}
 			rows = append(rows, i)
@@ -114,26 +114,22 @@ func (m *Model) narrow() {
 // searching reports whether a text filter narrows the table.
 func (m *Model) searching() bool { return !m.search.query.Empty() }
 
-// searchKeeps reports whether res.Keys[i] matches the text filter.
-func (m *Model) searchKeeps(i int) bool {
-	q := &m.search.query
+// searchKeeps is the text filter's test of res.Keys[i], made once per
+// pass over the rows.
+func (m *Model) searchKeeps() func(i int) bool {
+	q := m.search.query
 	if q.Empty() {
-		return true
+		return func(int) bool { return true }
 	}
-	s := &m.search
-	if s.sigsOf != m.res || s.sigsLen != len(m.res.Keys) {
-		s.sigs = s.sigs[:0]
-		for j := range m.res.Keys {
-			f := searchFields(&m.res.Keys[j])
-			s.sigs = append(s.sigs, match.Sign(f[:]...))
-		}
-		s.sigsOf, s.sigsLen = m.res, len(m.res.Keys)
+	x := &m.search.index
+	x.follow(m.res)
+	if q.Foldable() {
+		return func(i int) bool { return q.InFolded(x.sigs[i], x.hay(i)) } // no formatting, no allocation
 	}
-	if !q.Admits(s.sigs[i]) {
-		return false // most keys: one comparison, no reading
+	return func(i int) bool {
+		f := searchFields(&m.res.Keys[i]) // Unicode case folding reads the fields
+		return q.InAny(x.sigs[i], f[:]...)
 	}
-	f := searchFields(&m.res.Keys[i])
-	return q.InAny(s.sigs[i], f[:]...)
 }
 
 // searchFields is what the text filter looks in.

@@ -8,6 +8,8 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/amkeys/amkeys/client/audit"
+	"github.com/amkeys/amkeys/ui/common"
+	"github.com/amkeys/amkeys/ui/keys"
 	"github.com/amkeys/amkeys/ui/uitest"
 )
 
@@ -172,4 +174,65 @@ func BenchmarkSearch100k(b *testing.B) {
 		keys += 2 * len(text)
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(keys)/1e6, "ms/key")
+}
+
+// The / filter follows the result: after r brings a new audit (a pod
+// renamed, the same number of keys), after a bulk delete (KeysGoneMsg) and
+// after a key deleted in a keys screen, the applied text and the text typed
+// next match the keys the screen holds now, not the ones it held before.
+func TestSlashFollowsRescanAndDeletes(t *testing.T) {
+	api := fakeOrg()
+	m := newScreen(t, api, 110, 30)
+	finish(t, m, m.Init())
+	m.Update(uitest.Key("/"))
+	typeText(m, "acme")
+	m.Update(uitest.Key("enter"))
+	inAcme := func(k *audit.Key) bool { return contains(k.PodName, "acme") || contains(k.InboxID, "acme") }
+	sameIDs(t, "acme", shownIDs(m), wantIDs(m, inAcme))
+	before := len(m.Result().Keys)
+
+	// r: Globex becomes Acme Labs and Acme Support becomes Initrode.
+	api.Pods[0].Name, api.Pods[2].Name = "Initrode", "Acme Labs"
+	_, cmd := m.Update(uitest.Key("r"))
+	finish(t, m, cmd)
+	if len(m.Result().Keys) != before {
+		t.Fatalf("the rescan found %d keys, want the same %d", len(m.Result().Keys), before)
+	}
+	sameIDs(t, "acme after r", shownIDs(m), wantIDs(m, inAcme))
+	m.Update(uitest.Key("/"))
+	typeText(m, " labs")
+	sameIDs(t, "acme labs after r", shownIDs(m), wantIDs(m, func(k *audit.Key) bool { return contains(k.PodName, "acme labs") }))
+	for range len(" labs") {
+		m.Update(tea.KeyMsg{Type: tea.KeyBackspace})
+	}
+	m.Update(uitest.Key("enter"))
+
+	// A bulk delete of the first three keys shown: every later key moves up.
+	var gone common.KeysGoneMsg
+	for i := range 3 {
+		k := m.key(i)
+		gone.Keys = append(gone.Keys, common.GoneKey{Scope: k.Scope(), ID: k.ID})
+	}
+	m.Update(gone)
+	if len(m.Result().Keys) != before-3 {
+		t.Fatalf("%d keys after deleting 3 of %d", len(m.Result().Keys), before)
+	}
+	sameIDs(t, "acme after the bulk delete", shownIDs(m), wantIDs(m, inAcme))
+	m.Update(uitest.Key("/"))
+	typeText(m, " l")
+	sameIDs(t, "acme l after the bulk delete", shownIDs(m), wantIDs(m, func(k *audit.Key) bool { return contains(k.PodName, "acme l") }))
+	m.Update(tea.KeyMsg{Type: tea.KeyBackspace})
+	m.Update(tea.KeyMsg{Type: tea.KeyBackspace})
+	m.Update(uitest.Key("enter"))
+
+	// One key deleted in its pod's keys screen: the first key of the audit.
+	first := m.Result().Keys[0]
+	m.Update(keys.Deleted(first.Scope(), first.ID, first.Name))
+	if len(m.Result().Keys) != before-4 || m.Result().Keys[0].ID == first.ID {
+		t.Fatalf("the deleted key is still listed (%d keys)", len(m.Result().Keys))
+	}
+	sameIDs(t, "acme after a delete", shownIDs(m), wantIDs(m, inAcme))
+	m.Update(uitest.Key("/"))
+	typeText(m, " lab")
+	sameIDs(t, "acme lab after a delete", shownIDs(m), wantIDs(m, func(k *audit.Key) bool { return contains(k.PodName, "acme lab") }))
 }

@@ -15,8 +15,9 @@ type Query struct {
 	ascii bool
 	first [2]byte // the first byte in both cases, for a quick scan
 
-	mask    uint64 // see Admits
-	certain bool   // see Decided
+	mask     uint64 // see Admits
+	certain  bool   // see Decided
+	foldable bool   // see Foldable
 }
 
 // New prepares q. An empty query matches everything.
@@ -28,6 +29,7 @@ func New(q string) Query {
 		out.first = [2]byte{c, byte(unicode.ToUpper(rune(c)))}
 	}
 	out.prepareMask()
+	out.foldable = out.ascii && strings.IndexByte(lower, Separator) < 0
 	return out
 }
 

@@ -65,3 +65,46 @@ func FuzzSignature(f *testing.F) {
 		}
 	})
 }
+
+// InFolded agrees with InAny over the same fields for every query it can
+// answer, and never matches across two fields.
+func TestInFoldedAgreesWithInAny(t *testing.T) {
+	rows := [][]string{
+		{"Support-Agent-17", "am_3F9c_x", "Pod 9"},
+		{"Müller & Söhne", "東京 Logistics", ""},
+		{"K\u212a", "ZZZ", "tab\there"},
+		{"ab", "cd", "x@Y.invalid"},
+		{"", "", ""},
+	}
+	queries := []string{"", "s", "S", "agent", "3f9C", "pod 9", "bc", "b\x00c", "k", "zz", "@y.", "ü", "東京", "\t", "tab\th", "xyz"}
+	for _, r := range rows {
+		sig, folded := Sign(r...), string(AppendFolded(nil, r...))
+		for _, qs := range queries {
+			q := New(qs)
+			if !q.Foldable() {
+				continue
+			}
+			if got, want := q.InFolded(sig, folded), q.InAny(sig, r...); got != want {
+				t.Errorf("InFolded(%q, %q) = %v, InAny = %v", qs, r, got, want)
+			}
+		}
+	}
+	if New("ü").Foldable() || New("b\x00c").Foldable() || !New("Pod 9").Foldable() {
+		t.Error("Foldable is wrong")
+	}
+}
+
+func FuzzInFolded(f *testing.F) {
+	f.Add("Support", "am_3F", "ag")
+	f.Add("Müller", "x", "ü")
+	f.Fuzz(func(t *testing.T, a, b, query string) {
+		q := New(query)
+		if !q.Foldable() {
+			return
+		}
+		sig := Sign(a, b)
+		if q.InFolded(sig, string(AppendFolded(nil, a, b))) != q.InAny(sig, a, b) {
+			t.Fatalf("InFolded disagrees with InAny for %q in %q, %q", query, a, b)
+		}
+	})
+}
