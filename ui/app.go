@@ -497,31 +497,6 @@ func networkFix(err error, baseURL string) string {
 	return ""
 }
 
-func (m *Model) statusLine(w int) string {
-	set := m.c.Settings
-	parts := []string{}
-	if set.Demo {
-		parts = append(parts, "demo")
-	} else if set.Profile != "" {
-		parts = append(parts, "profile "+set.Profile)
-	}
-	parts = append(parts, set.BaseURL)
-	if m.orgID != "" {
-		parts = append(parts, "org "+sanitize.Truncate(m.orgID, 40))
-	}
-	if set.KeySource != "" && !set.Demo {
-		parts = append(parts, "key from "+set.KeySource)
-	}
-	if s := m.top().Status(); s != "" {
-		parts = append(parts, s)
-	}
-	if set.ReadOnly {
-		parts = append(parts, "[read-only]")
-	}
-	line := sanitize.Cell(" "+strings.Join(parts, " · "), w)
-	return m.c.Styles.StatusPaint.Apply(line)
-}
-
 func (m *Model) globalBindings() []key.Binding {
 	if m.top().CapturesInput() { // q, ? and esc belong to the screen then
 		if a, ok := m.top().(common.QuitAsker); ok && a.AsksBeforeQuit() {
