@@ -229,7 +229,7 @@ func (m *Model) setResult(res *audit.Result) tea.Cmd {
 		m.pruneMarks()
 	}
 	if !res.Complete() && res.CanRetry() {
-		return tea.Batch(m.countsCmd(), m.resultCmd(), common.Notify("The audit is incomplete: R retries the listings that failed"))
+		return tea.Batch(m.countsCmd(), m.resultCmd(), common.Warn("The audit is incomplete: R retries the listings that failed"))
 	}
 	return tea.Batch(m.countsCmd(), m.resultCmd())
 }
@@ -241,7 +241,7 @@ func (m *Model) open() tea.Cmd {
 	}
 	k := &m.res.Keys[m.rows[m.table.Cursor()]]
 	if !k.IsBearer() {
-		return common.Notify("A public-key credential: the AgentID tab (3) lists and revokes them")
+		return common.Warn("A public-key credential: the AgentID tab (3) lists and revokes them")
 	}
 	scope := common.OrganizationKeys()
 	if k.PodID != "" {

@@ -45,7 +45,9 @@ func (m *Model) startSearch() tea.Cmd {
 	m.search.typing = true
 	m.search.input.SetValue(m.search.query.String())
 	m.search.input.CursorEnd()
-	return m.search.input.Focus()
+	cmd := m.search.input.Focus()
+	m.resize() // the field takes a line of its own
+	return cmd
 }
 
 // updateSearch types into the field, filtering as the text changes; enter
@@ -53,13 +55,11 @@ func (m *Model) startSearch() tea.Cmd {
 func (m *Model) updateSearch(k tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(k, searchClear):
-		m.search.typing = false
-		m.search.input.Blur()
+		m.stopTyping()
 		m.setSearch("")
 		return nil
 	case key.Matches(k, searchApply):
-		m.search.typing = false
-		m.search.input.Blur()
+		m.stopTyping()
 		return nil
 	case k.Type == tea.KeyUp || k.Type == tea.KeyDown:
 		m.table, _ = m.table.Update(k)
@@ -71,6 +71,13 @@ func (m *Model) updateSearch(k tea.KeyMsg) tea.Cmd {
 		m.setSearch(v)
 	}
 	return cmd
+}
+
+// stopTyping gives the keys back to the table, and the field's line too.
+func (m *Model) stopTyping() {
+	m.search.typing = false
+	m.search.input.Blur()
+	m.resize()
 }
 
 // setSearch applies text as the filter; the selected key stays selected

@@ -25,7 +25,36 @@ func (m *Model) View() string {
 	if m.scan != nil || m.res == nil {
 		return m.progressView()
 	}
-	return strings.Join(m.header(), "\n") + "\n" + m.table.View(m.cell, m.paint)
+	table := m.table.View(m.cell, m.paint)
+	if hint := m.emptyHint(); hint != "" {
+		table = withEmptyHint(table, m.c.Styles.MutedPaint.Apply(sanitize.Truncate(hint, m.width)))
+	}
+	return strings.Join(m.header(), "\n") + "\n" + table
+}
+
+// emptyHint says why the table is empty when the filters left nothing,
+// and how to get the rows back ("" when rows are shown or none exist).
+func (m *Model) emptyHint() string {
+	if len(m.rows) > 0 || !m.filtered() {
+		return ""
+	}
+	if m.searching() {
+		return "  no credential matches “" + sanitize.Truncate(m.search.query.String(), 30) + "”: esc clears it"
+	}
+	return "  no credential matches these filters: esc clears them"
+}
+
+// withEmptyHint puts hint on the table's first row, which is blank in an
+// empty table (below the column titles and the rule).
+func withEmptyHint(table, hint string) string {
+	lines := strings.Split(table, "\n")
+	for i := 1; i < len(lines); i++ {
+		if lines[i] == "" {
+			lines[i] = hint
+			break
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // resize gives the table the height the header leaves.
@@ -83,7 +112,11 @@ func (m *Model) header() []string {
 	} else {
 		lines = append(lines, m.compactChart(s))
 	}
-	return append(lines, m.filterLine())
+	lines = append(lines, m.filterLine())
+	if l := m.searchLine(); l != "" {
+		lines = append(lines, l) // the field under the filters it narrows
+	}
+	return lines
 }
 
 func (m *Model) summaryLine() string {
@@ -204,10 +237,9 @@ func (m *Model) compactChart(s audit.Summary) string {
 	return m.c.Styles.MutedPaint.Apply(sanitize.Truncate("last used: "+strings.Join(parts, " · "), m.width))
 }
 
+// filterLine names the filters applied; it stays while / is typed, so
+// that a pod or quick filter under the text is not forgotten.
 func (m *Model) filterLine() string {
-	if l := m.searchLine(); l != "" {
-		return l // the filter field while typing
-	}
 	pod := "all"
 	if m.pod != nil {
 		pod = m.pod.name

@@ -17,13 +17,13 @@ const maxCopiedID = 256
 func CopyID(c *Common, what, id string) tea.Cmd {
 	shown := sanitize.Truncate(id, 40)
 	if c.Clipboard == nil {
-		return Notify("No clipboard is available: " + what + " " + shown)
+		return Warn("No clipboard is available: " + what + " " + shown)
 	}
 	if id == "" {
-		return Notify("This " + what + " has no id to copy")
+		return Warn("This " + what + " has no id to copy")
 	}
 	if sanitize.HasControl(id) || len(id) > maxCopiedID {
-		return Notify("Not copied: this " + what + " id is not plain text")
+		return Warn("Not copied: this " + what + " id is not plain text")
 	}
 	copier, ctx := c.Clipboard, c.Ctx
 	return func() tea.Msg {

@@ -227,7 +227,7 @@ func (m *Model) onCreated(p client.Pod) tea.Cmd {
 	m.list.Prepend(p) // and selects it
 	name := sanitize.Truncate(p.Name, 60)
 	if existed {
-		return common.Notify("A pod with that client id already exists: " + name)
+		return common.Warn("A pod with that client id already exists: " + name)
 	}
 	return common.Notify("Created pod " + name)
 }
