@@ -6,6 +6,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -510,7 +511,20 @@ func (m *Model) globalBindings() []key.Binding {
 		back.SetEnabled(true)
 		back.SetHelp(back.Help().Key, "clear filter")
 	}
+	if namesEsc(m.top().ShortHelp()) {
+		back.SetEnabled(false) // the screen says what esc does there: once
+	}
 	return []key.Binding{back, m.keys.Help, m.keys.Quit}
+}
+
+// namesEsc reports whether one of the screen's enabled bindings is esc.
+func namesEsc(bindings []key.Binding) bool {
+	for _, b := range bindings {
+		if b.Enabled() && slices.Contains(b.Keys(), "esc") {
+			return true
+		}
+	}
+	return false
 }
 
 func (m *Model) fullHelp() string {

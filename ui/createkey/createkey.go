@@ -16,6 +16,7 @@ import (
 	"github.com/amkeys/amkeys/client"
 	"github.com/amkeys/amkeys/ui/common"
 	"github.com/amkeys/amkeys/ui/confirm"
+	"github.com/amkeys/amkeys/ui/form"
 )
 
 // MaxName is the longest name the API takes.
@@ -174,7 +175,6 @@ func (m *Model) setFocus(f field) {
 	m.accessAt = m.unrestricted
 	inAccess, inList := f == fieldAccess, f == fieldList
 	km := &m.KeyMap
-	km.Cancel.SetEnabled(f == fieldName) // elsewhere the root's esc says "back"
 	km.Up.SetEnabled(inAccess || inList)
 	km.Down.SetEnabled(inAccess || inList)
 	km.PageUp.SetEnabled(inList)
@@ -266,6 +266,10 @@ func (m *Model) updateKey(k tea.KeyMsg) tea.Cmd {
 		m.askQuit()
 		return nil
 	case key.Matches(k, m.KeyMap.Cancel) || k.Type == tea.KeyEsc:
+		if m.HasInput() {
+			m.stage, m.dialog = stageDiscard, form.NewDiscard(m.c.Styles, "key", "what you typed and ticked")
+			return nil
+		}
 		m.c.Pop()
 		return nil
 	case key.Matches(k, m.KeyMap.Next):

@@ -22,6 +22,7 @@ const (
 	stageSummary      stage = iota + 1 // the summary of the key
 	stageUnrestricted                  // the second yes for full access
 	stageQuit                          // quit amkeys, losing the form
+	stageDiscard                       // close the form, losing it (esc)
 )
 
 // createdMsg carries the create's answer, secret included, to the form
@@ -106,8 +107,12 @@ func (m *Model) summaryNotes(name string) []string {
 }
 
 func (m *Model) updateDialog(k tea.KeyMsg) tea.Cmd {
-	if m.stage == stageQuit && k.Type == tea.KeyCtrlC {
+	switch {
+	case m.stage == stageQuit && k.Type == tea.KeyCtrlC:
 		return common.Quit // ctrl+c twice quits
+	case m.stage == stageDiscard && k.Type == tea.KeyCtrlC:
+		m.askQuit() // quitting loses more than the form: ask that
+		return nil
 	}
 	switch m.dialog.Update(k) {
 	case confirm.Canceled:
@@ -116,6 +121,10 @@ func (m *Model) updateDialog(k tea.KeyMsg) tea.Cmd {
 		m.dialog = nil
 		if m.stage == stageQuit {
 			return common.Quit
+		}
+		if m.stage == stageDiscard {
+			m.c.Pop()
+			return nil
 		}
 		if m.stage == stageSummary && m.unrestricted {
 			m.askUnrestricted()

@@ -1,7 +1,7 @@
 // Package form is what the small create forms (pod, inbox) share: a column
 // of labelled text fields, tab and enter to move, enter on the last field
-// or ctrl+s to submit, esc to cancel, and a question before ctrl+c throws
-// what was typed away.
+// or ctrl+s to submit, esc to cancel, and a question before esc or ctrl+c
+// throw what was typed away.
 package form
 
 import (
@@ -61,9 +61,11 @@ type Model struct {
 	st     styles.Styles
 	inputs []textinput.Model
 	focus  int
-	quit   *confirm.Model // the question before quitting, nil when not asked
-	width  int
-	height int
+	quit   *confirm.Model // the question before quitting or discarding, nil when not asked
+	// discarding: the question is esc's (discard the form), not ctrl+c's
+	discarding bool
+	width      int
+	height     int
 }
 
 // New makes the form with the focus on the first field.
@@ -128,7 +130,11 @@ func (m *Model) Update(k tea.KeyMsg, busy bool) (Action, tea.Cmd) {
 	last := len(m.inputs) - 1
 	switch {
 	case key.Matches(k, m.KeyMap.Cancel):
-		return Cancel, nil
+		if !m.HasInput() {
+			return Cancel, nil
+		}
+		m.quit, m.discarding = NewDiscard(m.st, m.opts.Noun, "what you typed"), true
+		return None, nil
 	case key.Matches(k, m.KeyMap.Next):
 		m.Focus((m.focus + 1) % len(m.inputs))
 	case key.Matches(k, m.KeyMap.Prev):
@@ -146,6 +152,7 @@ func (m *Model) Update(k tea.KeyMsg, busy bool) (Action, tea.Cmd) {
 }
 
 func (m *Model) askQuit() {
+	m.discarding = false
 	m.quit = confirm.New(m.st, confirm.Options{
 		Title:   "Quit amkeys and lose this form?",
 		Notes:   []string{"The " + m.opts.Noun + " is not created yet: what you typed is lost."},
@@ -156,16 +163,40 @@ func (m *Model) askQuit() {
 }
 
 func (m *Model) updateQuit(k tea.KeyMsg) Action {
-	if k.Type == tea.KeyCtrlC {
+	switch {
+	case k.Type == tea.KeyCtrlC && m.discarding:
+		m.askQuit() // quitting loses more than the form: ask that
+		return None
+	case k.Type == tea.KeyCtrlC:
 		return Quit // ctrl+c twice quits
 	}
 	switch m.quit.Update(k) {
 	case confirm.Confirmed:
+		if m.discarding {
+			return Cancel
+		}
 		return Quit
 	case confirm.Canceled:
 		m.quit = nil
 	}
 	return None
+}
+
+// NewDiscard is the question before esc throws a filled-in form away:
+// esc again (or y) discards, n keeps editing. what is what is lost ("what
+// you typed").
+func NewDiscard(st styles.Styles, noun, what string) *confirm.Model {
+	d := confirm.New(st, confirm.Options{
+		Title:   "Discard this new " + noun + "?",
+		Notes:   []string{"The " + noun + " is not created yet: " + what + " is lost. esc again discards it."},
+		Confirm: "Discard",
+		Cancel:  "Keep editing",
+	})
+	d.KeyMap.Yes.SetKeys("y", "Y", "esc")
+	d.KeyMap.Yes.SetHelp("y/esc", "discard")
+	d.KeyMap.No.SetKeys("n", "N")
+	d.KeyMap.No.SetHelp("n", "keep editing")
+	return d
 }
 
 // ShortHelp is the footer.
