@@ -222,7 +222,7 @@ func walkHostileServer(t *testing.T, c *common.Common, h *uitest.HostileServer, 
 	a.press("esc", "n") // the new pod form, refused with hostile text
 	on[*createpod.Model](a, "new pod")
 	a.press("x", "ctrl+s")
-	a.press("esc")
+	a.press("esc", "esc") // the filled form asks first; esc again discards
 
 	a.press("enter")
 	k := on[*keys.Model](a, "open pod")
