@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/amkeys/amkeys/ui/createinbox"
 	"github.com/amkeys/amkeys/ui/createkey"
 	"github.com/amkeys/amkeys/ui/createpod"
 	"github.com/amkeys/amkeys/ui/keys"
@@ -68,5 +69,18 @@ func TestEscOnAFilledFormAsks(t *testing.T) {
 	press(m, "n", "esc")
 	if _, ok := m.Top().(*keys.Model); !ok {
 		t.Fatalf("esc on an empty key form left %T on top", m.Top())
+	}
+
+	press(m, "2", "n") // the pod's inboxes: a new inbox
+	if _, ok := m.Top().(*createinbox.Model); !ok {
+		t.Fatalf("2 n opened %T, want the inbox form", m.Top())
+	}
+	press(m, "o", "p", "s", "esc")
+	if frame := uitest.Plain(m.View()); !strings.Contains(frame, "Discard this new inbox?") {
+		t.Fatalf("esc on a filled inbox form did not ask:\n%s", frame)
+	}
+	press(m, "y")
+	if _, ok := m.Top().(*createinbox.Model); ok {
+		t.Fatal("y did not discard the inbox form")
 	}
 }
