@@ -319,7 +319,7 @@ func scopeOf(mt locate.Match) common.KeyScope {
 // open pushes the key's keys screen with the cursor on it.
 func (m *Model) open(mt locate.Match) tea.Cmd {
 	s := keys.New(m.c, scopeOf(mt))
-	s.FocusKey(mt.Key.ID)
+	s.FocusKey(mt.Key)
 	m.c.Push(s)
 	return nil
 }
