@@ -12,8 +12,9 @@ import (
 // offered (enter would open its scope on another key). Each scope holding
 // a match is listed once, every page under a client.PageGuard. A match
 // still listed is kept with the fields listed now; one that is not is
-// gone. A scope whose listing fails keeps its matches, unconfirmed, and
-// is a problem.
+// gone, as is every match of a scope that is not found. A scope whose
+// listing fails otherwise keeps its matches, unconfirmed, and is a
+// problem.
 func Confirm(ctx context.Context, api audit.Lister, matches []Match) (kept, gone []Match, problems []Problem) {
 	listed := map[client.Scope]map[string]client.APIKey{}
 	failed := map[client.Scope]bool{}
@@ -23,6 +24,9 @@ func Confirm(ctx context.Context, api audit.Lister, matches []Match) (kept, gone
 			continue
 		}
 		keys, err := listScope(ctx, api, scope)
+		if client.IsNotFound(err) {
+			keys, err = map[string]client.APIKey{}, nil // its pod or inbox is gone, and the keys with it
+		}
 		if err != nil {
 			failed[scope] = true
 			problems = append(problems, Problem{Where: "re-reading " + scope.String(), Err: err})

@@ -472,7 +472,9 @@ func (m *Model) ShortHelp() []key.Binding {
 	// In a narrow window enter (open) leaves the footer for the ? page, so
 	// that L still fits at 60 columns.
 	if m.width < narrow {
-		return []key.Binding{m.KeyMap.Delete, m.KeyMap.Rotate, m.KeyMap.Again}
+		again := m.KeyMap.Again
+		again.SetHelp("L", "another")
+		return []key.Binding{m.KeyMap.Delete, m.KeyMap.Rotate, again}
 	}
 	return []key.Binding{m.KeyMap.Delete, m.KeyMap.Rotate, m.KeyMap.Open, m.KeyMap.Again}
 }
