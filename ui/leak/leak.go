@@ -123,12 +123,14 @@ type Model struct {
 	width, height int
 }
 
+// columns: in a narrow window "created" goes first, then the scope
+// shrinks, so that the name, which tells the matches apart, keeps its room.
 var columns = []table.Column{
-	{Title: "scope", Flex: 3, Min: 10},
-	{Title: "name", Flex: 3, Min: 8},
-	{Title: "permissions", Width: 12},
+	{Title: "scope", Flex: 3, Min: 10, Want: 20, Keep: 3},
+	{Title: "name", Flex: 3, Min: 8, Want: 18, Keep: 4},
+	{Title: "permissions", Width: 12, Keep: 6},
 	{Title: "created", Width: 10, Keep: -1},
-	{Title: "last used", Width: 12},
+	{Title: "last used", Width: 12, Min: 11, Keep: 5},
 }
 
 // New makes the screen; last is the root's last audit (zero if none).
@@ -203,7 +205,7 @@ func (m *Model) updateKey(k tea.KeyMsg) tea.Cmd {
 		if key.Matches(k, m.KeyMap.Cancel) { // the root hands esc over (TakesBack)
 			m.stop()
 			m.state = typing
-			return common.Warn("Search cancelled")
+			return common.Notify("Search cancelled")
 		}
 		return nil
 	}
@@ -405,8 +407,8 @@ func (m *Model) onDeleted(d keys.Deletion) tea.Cmd {
 	m.deleting = client.APIKey{}
 	m.deleted = &mt
 	m.resize() // the header says so
-	if d.Err != nil {
-		return common.Notify("Key " + name + " was already gone")
+	if d.Err != nil { // nothing was deleted here
+		return common.Warn("Key " + name + " was already gone")
 	}
 	return common.Notify("Deleted key " + name)
 }

@@ -38,7 +38,7 @@ func (m *Model) typingLines() []string {
 	}
 	note := "No recent audit: every credential listing will be searched."
 	if m.audit.fresh(m.c.Now()) {
-		note = "The audit of " + format.Ago(m.audit.At, m.c.Now()) + " will be searched: no request is sent."
+		note = "The audit of " + format.Ago(m.audit.At, m.c.Now()) + " will be searched; each match is re-read in its scope's listing."
 	}
 	for _, l := range sanitize.Lines(note, w, 2) {
 		lines = append(lines, st.MutedPaint.Apply(l))
@@ -72,7 +72,9 @@ func (m *Model) header() []string {
 	}
 	var lines []string
 	if n := len(m.out.Matches); n > 0 {
-		lines = append(lines, st.TitlePaint.Apply(sanitize.Truncate(plural(n, "credential has", "credentials have")+" the prefix "+m.out.Prefix+" ("+where+")", w)))
+		for _, l := range sanitize.Lines(plural(n, "credential has", "credentials have")+" the prefix "+m.out.Prefix+" ("+where+")", w, 2) {
+			lines = append(lines, st.TitlePaint.Apply(l))
+		}
 		if m.deleted != nil {
 			lines = append(lines, st.MutedPaint.Apply(sanitize.Truncate("Deleted "+m.deletedName()+".", w)))
 		}
