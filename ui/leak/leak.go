@@ -406,7 +406,7 @@ func (m *Model) onDeleted(d keys.Deletion) tea.Cmd {
 	}
 	m.deleting = client.APIKey{}
 	m.deleted = &mt
-	m.resize() // the header says so
+	m.resize()        // the header says so
 	if d.Err != nil { // nothing was deleted here
 		return common.Warn("Key " + name + " was already gone")
 	}
