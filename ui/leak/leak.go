@@ -406,8 +406,9 @@ func (m *Model) onDeleted(d keys.Deletion) tea.Cmd {
 	}
 	m.deleting = client.APIKey{}
 	m.deleted = &mt
-	m.resize()        // the header says so
-	if d.Err != nil { // nothing was deleted here
+	m.resize() // the header says so
+	if d.Err != nil {
+		// Nothing was deleted here: a hint, not a success.
 		return common.Warn("Key " + name + " was already gone")
 	}
 	return common.Notify("Deleted key " + name)
