@@ -180,7 +180,19 @@ func TestLeakLookupByPrefixNotFoundAndBadInput(t *testing.T) {
 	if frame := uitest.Plain(m.View()); !strings.Contains(frame, "want an API key or its prefix") {
 		t.Fatalf("bad input gives no message:\n%s", frame)
 	}
-	typeText(m, leaked.Secret[:8])
+	// The text stays for the user to fix (masked: it does not start as a
+	// key does), and goes with backspace.
+	if frame := uitest.Plain(m.View()); !strings.Contains(frame, "key: •••••▏") {
+		t.Fatalf("bad input was not kept in the field:\n%s", frame)
+	}
+	press(m, "backspace", "backspace", "backspace", "backspace", "backspace")
+	typeText(m, leaked.Secret[:6])
+	press(m, "enter")
+	if frame := uitest.Plain(m.View()); !strings.Contains(frame, "key: "+leaked.Secret[:6]+"▏") ||
+		!strings.Contains(frame, "at least 5 more characters") {
+		t.Fatalf("a short prefix was not kept with its message:\n%s", frame)
+	}
+	typeText(m, leaked.Secret[6:8])
 	press(m, "enter")
 	frame := uitest.Plain(m.View())
 	if !strings.Contains(frame, "support bot") || !strings.Contains(frame, "inbox "+inbox.Email[:10]) {
@@ -220,8 +232,18 @@ func TestLeakLookupReusesAFreshAudit(t *testing.T) {
 	if !strings.Contains(frame, "support bot") || !strings.Contains(frame, "searched the audit of") {
 		t.Fatalf("the fresh audit was not searched:\n%s", frame)
 	}
-	if n := len(rec.all()) - before; n != 0 {
-		t.Fatalf("a lookup in a fresh audit sent %d requests", n)
+	// The match is re-read in its scope's listing, and nothing else is sent.
+	sent := rec.all()[before:]
+	if len(sent) == 0 {
+		t.Fatal("the audit's match was shown without re-reading its scope")
+	}
+	for _, r := range sent {
+		if !strings.HasPrefix(r, "GET ") || !strings.Contains(r, "/v0/inboxes/") || !strings.Contains(r, "/api-keys?") {
+			t.Fatalf("a lookup in a fresh audit sent more than its scope's listing:\n%s", r)
+		}
+		if strings.Contains(r, leaked.Secret[8:]) {
+			t.Fatal("a request carried the leaked key")
+		}
 	}
 
 	// Deleted through the lookup: the audit, still fresh, no longer has it.

@@ -252,7 +252,7 @@ func (m *Model) open() tea.Cmd {
 		scope = common.PodKeys(pod)
 	}
 	s := keys.New(m.c, scope)
-	s.FocusKey(k.ID)
+	s.FocusKey(k.APIKey)
 	m.c.Push(s)
 	return nil
 }

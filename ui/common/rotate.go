@@ -12,6 +12,9 @@ import (
 type RotateMsg struct {
 	Scope KeyScope
 	Key   client.APIKey
+	// Leaked is set by the leak lookup: the old key is in other hands and
+	// may never go quiet, so it must be deleted without waiting for that.
+	Leaked bool
 }
 
 // Rotate returns a command asking for the rotation of k in scope.

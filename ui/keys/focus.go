@@ -8,10 +8,18 @@ import (
 	"github.com/amkeys/amkeys/ui/listing"
 )
 
-// FocusKey asks the screen to put its cursor on the key with this id as
-// soon as it is loaded, fetching further pages until it is (the audit opens
-// a key in its pod this way). A key pressed before that cancels the search.
-func (m *Model) FocusKey(id string) { m.focusID = id }
+// FocusKey asks the screen to put its cursor on key k (found by its id) as
+// soon as it is loaded, fetching further pages until it is (the audit and
+// the leak lookup open a key this way). A key pressed before that cancels
+// the search. A key that is not listed at all leaves the cursor on the
+// first row and warns: a d meant for it must not hit the row it stopped on.
+func (m *Model) FocusKey(k client.APIKey) {
+	m.focusID = k.ID
+	m.focusName = k.Prefix
+	if m.focusName == "" {
+		m.focusName = k.Name
+	}
+}
 
 // applyFocus runs after the listing has seen msg: it looks for the wanted
 // key in each page that arrives.
@@ -36,7 +44,8 @@ func (m *Model) applyFocus(msg tea.Msg) tea.Cmd {
 	}
 	if m.list.Complete() {
 		m.focusID = ""
-		return common.Notify("That key is no longer in " + m.scope.Describe())
+		m.list.Table.SetCursor(0) // the search stepped down to load pages
+		return common.Warn("key " + m.focusName + " is no longer listed in " + m.scope.Describe())
 	}
 	if m.list.Loading() || m.list.Shown() == 0 {
 		return nil

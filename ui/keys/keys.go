@@ -82,12 +82,13 @@ type Model struct {
 	quick  Quick
 	now    time.Time // the clock for "ago" and stale, set per frame
 
-	dialog   *confirm.Model // the delete confirmation, when open
-	deleting client.APIKey  // the key it is about
-	focusID  string         // a key to put the cursor on once loaded (focus.go)
-	mk       markState      // marks for a bulk delete (marks.go)
-	width    int
-	height   int
+	dialog    *confirm.Model // the delete confirmation, when open
+	deleting  client.APIKey  // the key it is about
+	focusID   string         // a key to put the cursor on once loaded (focus.go)
+	focusName string         // its prefix (or name), to say that it is gone
+	mk        markState      // marks for a bulk delete (marks.go)
+	width     int
+	height    int
 }
 
 // Columns of the table.

@@ -1,13 +1,15 @@
 // Package leak is the leak lookup screen (L on the first screen): the user
 // pastes a leaked API key, or types its prefix; the screen keeps only the
 // prefix, clears the field, and finds every credential with that prefix in
-// a fresh audit or, without one, by listing every credential listing of
-// the organization (client/locate). The key is never sent anywhere. From
-// the matches, d deletes one, R asks for its rotation and enter opens it
-// in its keys screen.
+// a fresh audit (each match re-read in its scope's listing first) or,
+// without one, by listing every credential listing of the organization
+// (client/locate). The key is never sent anywhere. From the matches, d
+// deletes one, R asks for its rotation and enter opens it in its keys
+// screen.
 package leak
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"time"
@@ -68,6 +70,7 @@ type state int
 const (
 	typing state = iota
 	searching
+	confirming // re-reading the scopes of an audit's matches
 	showing
 )
 
@@ -80,6 +83,14 @@ type progressMsg struct {
 type doneMsg struct {
 	id  int
 	out locate.Outcome
+}
+
+// confirmedMsg is the re-read of an audit's matches (locate.Confirm).
+type confirmedMsg struct {
+	id       int
+	out      locate.Outcome
+	gone     []locate.Match
+	problems []locate.Problem
 }
 
 // frame gathers progress news into one message.
@@ -100,21 +111,26 @@ type Model struct {
 	progress locate.Progress
 
 	out       locate.Outcome
-	fromAudit time.Time // when the searched audit ran; zero for a live search
+	fromAudit time.Time      // when the searched audit ran; zero for a live search
+	gone      []locate.Match // listed by the audit, no longer by their scope
+	confirm   context.CancelFunc
 	table     table.Model
 
 	dialog   *confirm.Model
 	deleting client.APIKey
+	deleted  *locate.Match // the match d deleted last, to say so
 
 	width, height int
 }
 
+// columns: in a narrow window "created" goes first, then the scope
+// shrinks, so that the name, which tells the matches apart, keeps its room.
 var columns = []table.Column{
-	{Title: "scope", Flex: 3, Min: 10},
-	{Title: "name", Flex: 3, Min: 8},
-	{Title: "permissions", Width: 12},
+	{Title: "scope", Flex: 3, Min: 10, Want: 20, Keep: 3},
+	{Title: "name", Flex: 3, Min: 8, Want: 18, Keep: 4},
+	{Title: "permissions", Width: 12, Keep: 6},
 	{Title: "created", Width: 10, Keep: -1},
-	{Title: "last used", Width: 12},
+	{Title: "last used", Width: 12, Min: 11, Keep: 5},
 }
 
 // New makes the screen; last is the root's last audit (zero if none).
@@ -142,6 +158,14 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		if msg.id == m.searchID && m.search != nil {
 			m.search = nil
 			m.show(msg.out, time.Time{})
+		}
+		return m, nil
+	case confirmedMsg:
+		if msg.id == m.searchID && m.state == confirming {
+			m.stop()
+			msg.out.Problems = append(msg.out.Problems, msg.problems...)
+			m.gone = msg.gone // before show, which sizes the table below them
+			m.show(msg.out, m.audit.At)
 		}
 		return m, nil
 	case tea.KeyMsg:
@@ -177,7 +201,7 @@ func (m *Model) updateKey(k tea.KeyMsg) tea.Cmd {
 	switch m.state {
 	case typing:
 		return m.updateTyping(k)
-	case searching:
+	case searching, confirming:
 		if key.Matches(k, m.KeyMap.Cancel) { // the root hands esc over (TakesBack)
 			m.stop()
 			m.state = typing
@@ -203,26 +227,59 @@ func (m *Model) updateTyping(k tea.KeyMsg) tea.Cmd {
 	return cmd
 }
 
-// submit takes the prefix and clears the field at once, whatever was typed.
+// submit takes the prefix and clears the field once it is a key's prefix.
+// Bad input stays in the field for the user to fix; it is drawn masked.
 func (m *Model) submit() tea.Cmd {
 	raw := []byte(m.input.Value())
-	m.clearInput()
 	prefix, err := locate.Prefix(raw)
 	clear(raw)
 	if err != nil {
 		m.problem = err.Error()
 		return nil
 	}
+	m.clearInput()
+	m.deleted, m.gone = nil, nil
+	m.searchID = m.c.NextRequestID()
+	m.out = locate.Outcome{Prefix: prefix}
 	if m.audit.fresh(m.c.Now()) {
-		m.show(locate.InAudit(m.audit.Result, prefix), m.audit.At)
-		return nil
+		return m.confirmAudit(locate.InAudit(m.audit.Result, prefix))
 	}
 	m.state = searching
 	m.search = locate.Start(m.c.Ctx, m.c.API, prefix, audit.Options{Concurrency: m.c.Settings.AuditConcurrency})
-	m.searchID = m.c.NextRequestID()
 	m.progress = locate.Progress{}
-	m.out = locate.Outcome{Prefix: prefix}
 	return listen(m.searchID, m.search)
+}
+
+// confirmAudit re-reads the scopes of the audit's matches before they are
+// shown: a key deleted since the audit must not be offered. An audit
+// without a match (the keys deleted here dropped) is shown at once.
+func (m *Model) confirmAudit(out locate.Outcome) tea.Cmd {
+	out.Matches = m.notDeletedHere(out.Matches)
+	if len(out.Matches) == 0 {
+		m.show(out, m.audit.At)
+		return nil
+	}
+	m.state = confirming
+	ctx, cancel := context.WithTimeout(m.c.Ctx, common.RequestTimeout)
+	m.confirm = cancel
+	id, api := m.searchID, m.c.API
+	return func() tea.Msg {
+		defer cancel()
+		kept, gone, problems := locate.Confirm(ctx, api, out.Matches)
+		out.Matches = kept
+		return confirmedMsg{id: id, out: out, gone: gone, problems: problems}
+	}
+}
+
+// notDeletedHere drops the matches amkeys deleted since the audit.
+func (m *Model) notDeletedHere(ms []locate.Match) []locate.Match {
+	kept := ms[:0:0]
+	for _, mt := range ms {
+		if !m.audit.Gone[mt.Key.ID] {
+			kept = append(kept, mt)
+		}
+	}
+	return kept
 }
 
 // clearInput drops the typed text: nothing keeps the key after this.
@@ -252,17 +309,14 @@ func (m *Model) stop() {
 		m.search.Cancel()
 		m.search = nil
 	}
+	if m.confirm != nil {
+		m.confirm()
+		m.confirm = nil
+	}
 }
 
 // show lists the matches; at is when the searched audit ran (zero: live).
 func (m *Model) show(out locate.Outcome, at time.Time) {
-	kept := out.Matches[:0:0]
-	for _, mt := range out.Matches {
-		if !m.audit.Gone[mt.Key.ID] || at.IsZero() {
-			kept = append(kept, mt)
-		}
-	}
-	out.Matches = kept
 	m.out, m.fromAudit, m.state = out, at, showing
 	m.table.SetRows(len(out.Matches))
 	m.table.SetCursor(0)
@@ -272,7 +326,7 @@ func (m *Model) show(out locate.Outcome, at time.Time) {
 func (m *Model) updateResults(k tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(k, m.KeyMap.Again):
-		m.state, m.problem = typing, ""
+		m.state, m.problem, m.deleted, m.gone = typing, "", nil, nil
 		m.input.Focus()
 		return textinput.Blink
 	case len(m.out.Matches) == 0:
@@ -292,7 +346,8 @@ func (m *Model) updateResults(k tea.KeyMsg) tea.Cmd {
 			return common.ReadOnly
 		}
 		mt := m.selected()
-		return common.Rotate(scopeOf(mt), mt.Key)
+		rotate := common.RotateMsg{Scope: scopeOf(mt), Key: mt.Key, Leaked: true}
+		return func() tea.Msg { return rotate }
 	}
 	m.table, _ = m.table.Update(k)
 	return nil
@@ -319,7 +374,7 @@ func scopeOf(mt locate.Match) common.KeyScope {
 // open pushes the key's keys screen with the cursor on it.
 func (m *Model) open(mt locate.Match) tea.Cmd {
 	s := keys.New(m.c, scopeOf(mt))
-	s.FocusKey(mt.Key.ID)
+	s.FocusKey(mt.Key)
 	m.c.Push(s)
 	return nil
 }
@@ -336,7 +391,8 @@ func (m *Model) onDeleted(d keys.Deletion) tea.Cmd {
 	if at < 0 {
 		return nil
 	}
-	name := m.out.Matches[at].Key.Name
+	mt := m.out.Matches[at]
+	name := mt.Key.Name
 	if d.Err != nil && !client.IsNotFound(d.Err) {
 		if d.KeyID == m.deleting.ID {
 			return common.Fail("deleting key "+name, d.Err)
@@ -349,8 +405,11 @@ func (m *Model) onDeleted(d keys.Deletion) tea.Cmd {
 		return nil // deleted elsewhere; that screen said so
 	}
 	m.deleting = client.APIKey{}
+	m.deleted = &mt
+	m.resize() // the header says so
 	if d.Err != nil {
-		return common.Notify("Key " + name + " was already gone")
+		// Nothing was deleted here: a hint, not a success.
+		return common.Warn("Key " + name + " was already gone")
 	}
 	return common.Notify("Deleted key " + name)
 }
@@ -364,7 +423,7 @@ func (m *Model) GuardQuit() bool {
 }
 
 // TakesBack: while searching, esc cancels the search and stays.
-func (m *Model) TakesBack() bool { return m.state == searching }
+func (m *Model) TakesBack() bool { return m.state == searching || m.state == confirming }
 
 // CapturesInput is true while the field or the dialog has the keys.
 func (m *Model) CapturesInput() bool { return m.state == typing || m.dialog != nil }
@@ -385,6 +444,8 @@ func (m *Model) Status() string {
 	switch m.state {
 	case searching:
 		return progressText(m.progress)
+	case confirming:
+		return "re-reading the audit's matches"
 	case showing:
 		return plural(len(m.out.Matches), "match", "matches") + " for " + m.out.Prefix
 	}
@@ -399,7 +460,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	switch m.state {
 	case typing:
 		return []key.Binding{m.KeyMap.Search, m.KeyMap.Cancel}
-	case searching:
+	case searching, confirming:
 		c := m.KeyMap.Cancel
 		c.SetHelp("esc", "cancel")
 		return []key.Binding{c}
@@ -407,12 +468,33 @@ func (m *Model) ShortHelp() []key.Binding {
 	if len(m.out.Matches) == 0 {
 		return []key.Binding{m.KeyMap.Again}
 	}
-	return []key.Binding{m.KeyMap.Open, m.KeyMap.Delete, m.KeyMap.Rotate, m.KeyMap.Again}
+	if m.c.Settings.ReadOnly { // d and R only say that they are off
+		return []key.Binding{m.KeyMap.Open, m.KeyMap.Again}
+	}
+	// What a leak calls for first: the root cuts the footer from the end.
+	// In a narrow window enter (open) leaves the footer for the ? page, so
+	// that L still fits at 60 columns.
+	if m.width < narrow {
+		again := m.KeyMap.Again
+		again.SetHelp("L", "another")
+		return []key.Binding{m.KeyMap.Delete, m.KeyMap.Rotate, again}
+	}
+	return []key.Binding{m.KeyMap.Delete, m.KeyMap.Rotate, m.KeyMap.Open, m.KeyMap.Again}
 }
+
+// narrow is a width whose footer cannot hold every binding of the results.
+const narrow = 80
 
 // FullHelp is the ? page.
 func (m *Model) FullHelp() [][]key.Binding {
-	return [][]key.Binding{m.ShortHelp(), m.table.KeyMap.Bindings()}
+	short := m.ShortHelp()
+	if m.state == showing && len(m.out.Matches) > 0 {
+		short = []key.Binding{m.KeyMap.Open, m.KeyMap.Again}
+		if !m.c.Settings.ReadOnly {
+			short = []key.Binding{m.KeyMap.Delete, m.KeyMap.Rotate, m.KeyMap.Open, m.KeyMap.Again}
+		}
+	}
+	return [][]key.Binding{short, m.table.KeyMap.Bindings()}
 }
 
 // progressText is "searching 12 of 30 pods", then the inboxes.
@@ -456,13 +538,19 @@ func (m *Model) cell(row, col int) string {
 
 // masked is what the field shows: the characters of the public prefix at
 // most (each a key character, or •), then one • per further character, up
-// to a bound. The rest of the key is never drawn.
+// to a bound. The rest of the key is never drawn. Text that does not start
+// as a key does (a key pasted without its am_, kept in the field to be
+// fixed) is all •: its first characters may be the secret part.
 func masked(v string) string {
 	r := []rune(strings.TrimLeft(v, " \t\r\n"))
+	shown := locate.PrefixLen
+	if !strings.HasPrefix(string(r), "am_") && !strings.HasPrefix("am_", string(r)) {
+		shown = 0
+	}
 	var b strings.Builder
 	for i, c := range r {
 		switch {
-		case i < locate.PrefixLen && c < 128 && (c == '_' || c == '-' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'):
+		case i < shown && c < 128 && (c == '_' || c == '-' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'):
 			b.WriteRune(c)
 		case i >= locate.PrefixLen+24:
 			b.WriteString("…")

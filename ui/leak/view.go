@@ -16,7 +16,7 @@ func (m *Model) View() string {
 	switch m.state {
 	case typing:
 		return strings.Join(m.typingLines(), "\n")
-	case searching:
+	case searching, confirming:
 		return strings.Join(m.header(), "\n")
 	}
 	if len(m.out.Matches) == 0 {
@@ -38,7 +38,7 @@ func (m *Model) typingLines() []string {
 	}
 	note := "No recent audit: every credential listing will be searched."
 	if m.audit.fresh(m.c.Now()) {
-		note = "The audit of " + format.Ago(m.audit.At, m.c.Now()) + " will be searched: no request is sent."
+		note = "The audit of " + format.Ago(m.audit.At, m.c.Now()) + " will be searched; each match is re-read in its scope's listing."
 	}
 	for _, l := range sanitize.Lines(note, w, 2) {
 		lines = append(lines, st.MutedPaint.Apply(l))
@@ -56,6 +56,13 @@ func (m *Model) header() []string {
 			st.MutedPaint.Apply(sanitize.Truncate("esc cancels", w)),
 		}
 	}
+	if m.state == confirming {
+		return []string{
+			st.TitlePaint.Apply(sanitize.Truncate("Looking for "+m.out.Prefix+" in the audit of "+format.Ago(m.audit.At, m.c.Now()), w)),
+			sanitize.Truncate("re-reading where it found the prefix, in case a key is gone since", w),
+			st.MutedPaint.Apply(sanitize.Truncate("esc cancels", w)),
+		}
+	}
 	if m.state != showing {
 		return nil
 	}
@@ -65,10 +72,20 @@ func (m *Model) header() []string {
 	}
 	var lines []string
 	if n := len(m.out.Matches); n > 0 {
-		lines = append(lines, st.TitlePaint.Apply(sanitize.Truncate(plural(n, "credential has", "credentials have")+" the prefix "+m.out.Prefix+" ("+where+")", w)))
+		for _, l := range sanitize.Lines(plural(n, "credential has", "credentials have")+" the prefix "+m.out.Prefix+" ("+where+")", w, 2) {
+			lines = append(lines, st.TitlePaint.Apply(l))
+		}
+		if m.deleted != nil {
+			lines = append(lines, st.MutedPaint.Apply(sanitize.Truncate("Deleted "+m.deletedName()+".", w)))
+		}
 	} else {
 		text := "No credential with prefix " + m.out.Prefix + " in this organization: it may be deleted already, or belong to another organization."
-		if !m.out.Complete() {
+		switch {
+		case m.deleted != nil && m.out.Complete():
+			text = "Deleted " + m.deletedName() + ": no other credential has this prefix."
+		case m.deleted != nil:
+			text = "Deleted " + m.deletedName() + ": no other credential has this prefix in what could be searched (the search was incomplete)."
+		case !m.out.Complete():
 			text = "No credential with prefix " + m.out.Prefix + " in what could be searched: the search was incomplete."
 		}
 		for _, l := range sanitize.Lines(text, w, 3) {
@@ -76,11 +93,37 @@ func (m *Model) header() []string {
 		}
 		lines = append(lines, st.MutedPaint.Apply(sanitize.Truncate("("+where+")", w)))
 	}
+	lines = append(lines, m.goneLines(w)...)
 	if ps := m.out.Problems; len(ps) > 0 {
 		text := "Not searched (" + strconv.Itoa(len(ps)) + "): " + ps[0].String()
 		for _, l := range sanitize.Lines(text, w, 2) {
 			lines = append(lines, st.ErrorPaint.Apply(l))
 		}
+	}
+	return lines
+}
+
+// deletedName is the key d deleted: "support-agent-207 (am_tt44g…)".
+func (m *Model) deletedName() string {
+	k := m.deleted.Key
+	return k.Name + " (" + k.Prefix + "…)"
+}
+
+// maxGoneLines bounds the matches named as gone since the audit.
+const maxGoneLines = 3
+
+// goneLines say which of the audit's matches are no longer listed: they
+// are not offered, since their scope now shows other keys.
+func (m *Model) goneLines(w int) []string {
+	var lines []string
+	ago := format.Ago(m.fromAudit, m.c.Now())
+	for i, mt := range m.gone {
+		if i == maxGoneLines {
+			lines = append(lines, sanitize.Truncate("and "+strconv.Itoa(len(m.gone)-i)+" more listed by the audit, gone now", w))
+			break
+		}
+		text := "The audit of " + ago + " listed " + mt.Key.Prefix + " (" + mt.Key.Name + ") in " + scopeOf(mt).Describe() + "; it is gone now."
+		lines = append(lines, m.c.Styles.WarningCell.Apply(sanitize.Truncate(text, w)))
 	}
 	return lines
 }
