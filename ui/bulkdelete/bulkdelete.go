@@ -248,11 +248,13 @@ func (m *Model) updateRunning(k tea.KeyMsg) {
 	switch {
 	case m.asking && key.Matches(k, m.KeyMap.Yes):
 		m.asking, m.stopped = false, true
-		m.run.Cancel()
+		m.run.Stop() // the DELETEs on the wire finish and are counted
 	case m.asking && key.Matches(k, m.KeyMap.No):
 		m.asking = false
+		m.run.Resume()
 	case !m.asking && !m.stopped && key.Matches(k, m.KeyMap.Stop):
 		m.asking = true
+		m.run.Pause() // nothing new starts while the question is open
 	}
 }
 
