@@ -44,16 +44,13 @@ func markOf(k *audit.Key) marks.Mark {
 	}
 }
 
-// whereOf names a key's scope: "organization", "pod Acme", "inbox a@b.to
-// (Acme)".
+// whereOf names a key's scope as the keys screen does (common.Where):
+// "organization", "pod Acme", "inbox a@b.to".
 func whereOf(k *audit.Key) string {
-	switch s := k.Scope(); s.Kind {
-	case client.ScopeInbox:
-		return "inbox " + s.ID + " (" + k.PodName + ")"
-	case client.ScopePod:
-		return "pod " + k.PodName
+	if s := k.Scope(); s.Kind == client.ScopePod {
+		return common.Where(s, k.PodName)
 	}
-	return "organization"
+	return common.Where(k.Scope(), "")
 }
 
 // updateMarks handles space, * , u and D once a result is shown; handled
