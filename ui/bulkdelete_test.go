@@ -176,7 +176,7 @@ func TestBulkDeleteMarkedOnAuditScreen(t *testing.T) {
 	}
 	press(m, "D")
 	frame := uitest.Plain(m.View())
-	for _, want := range []string{"Delete 20 marked keys?", "20 keys: 20 in 1 pod", "most recent use: none of them was ever used", "never-00"} {
+	for _, want := range []string{"Delete 20 marked keys?", "20 keys in 1 pod", "most recent use: none of them was ever used", "never-00"} {
 		if !strings.Contains(frame, want) {
 			t.Errorf("the review does not show %q:\n%s", want, frame)
 		}
@@ -421,20 +421,32 @@ func noticeAfter(m *Model, key string) string {
 	return ""
 }
 
-// holdingAPI holds every DELETE until the run is cancelled, so that a test
-// can stop a run in the middle.
-type holdingAPI struct{ *audit.PacedClient }
-
-func (h holdingAPI) DeleteKeyOnce(ctx context.Context, scope client.Scope, id string) error {
-	<-ctx.Done()
-	return ctx.Err()
+// holdingAPI holds every DELETE until the test releases it, so that a
+// test can stop a run in the middle.
+type holdingAPI struct {
+	*audit.PacedClient
+	started chan string
+	release chan struct{}
 }
 
-// esc while deleting asks; y stops: the keys not attempted are kept, on
-// the server and marked.
+func (h holdingAPI) DeleteKeyOnce(ctx context.Context, scope client.Scope, id string) error {
+	h.started <- id
+	select {
+	case <-h.release:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return h.PacedClient.DeleteKeyOnce(ctx, scope, id)
+}
+
+// esc while deleting asks; y stops: the DELETE on the wire finishes and is
+// counted deleted, the keys not attempted say so (no Go error text), are
+// kept on the server and stay marked.
 func TestBulkDeleteStop(t *testing.T) {
 	f := newBulkFixture(t)
-	f.c.API = holdingAPI{f.api}
+	hold := holdingAPI{PacedClient: f.api, started: make(chan string, 3), release: make(chan struct{})}
+	f.c.API = hold
+	f.c.Settings.AuditConcurrency = 1
 	m := f.app()
 	k := f.openKeys(t, m)
 	press(m, " ", " ", " ", "D")
@@ -447,6 +459,11 @@ func TestBulkDeleteStop(t *testing.T) {
 	if !strings.Contains(uitest.Plain(m.View()), "Deleting 3 keys") {
 		t.Errorf("progress:\n%s", uitest.Plain(m.View()))
 	}
+	select {
+	case <-hold.started:
+	case <-time.After(uitest.Patience):
+		t.Fatal("no DELETE started")
+	}
 	m.Update(uitest.Key("esc"))
 	if frame := uitest.Plain(m.View()); !strings.Contains(frame, "Stop deleting?") || !b.Running() {
 		t.Fatalf("esc did not ask:\n%s", frame)
@@ -457,19 +474,28 @@ func TestBulkDeleteStop(t *testing.T) {
 	}
 	m.Update(uitest.Key("esc"))
 	m.Update(uitest.Key("y"))
+	close(hold.release) // the DELETE on the wire goes out after the stop
 	uitest.Run(m, listen)
 	frame := uitest.Plain(m.View())
-	for _, want := range []string{"Deleted 0 of 3 keys (stopped)", "3 failed", "not attempted"} {
+	for _, want := range []string{"Deleted 1 of 3 keys (stopped)", "1 deleted · 2 not attempted (stopped)"} {
 		if !strings.Contains(frame, want) {
 			t.Errorf("the result does not show %q:\n%s", want, frame)
 		}
 	}
-	if n := len(f.onServer(t)); n != 260 {
-		t.Errorf("%d keys on the server after a stop, want 260", n)
+	for _, bad := range []string{"failed", "context", "unknown"} {
+		if strings.Contains(frame, bad) {
+			t.Errorf("the result shows %q:\n%s", bad, frame)
+		}
+	}
+	if n := len(f.onServer(t)); n != 259 {
+		t.Errorf("%d keys on the server after a stop, want 259 (the one on the wire deleted)", n)
+	}
+	if n := len(hold.started); n != 0 {
+		t.Errorf("%d DELETEs started after the stop", n)
 	}
 	press(m, "enter")
-	if m.Top() != k || k.Marks().Len() != 3 {
-		t.Errorf("after closing: top %T, %d marks (want the keys screen, 3)", m.Top(), k.Marks().Len())
+	if m.Top() != k || k.Marks().Len() != 2 {
+		t.Errorf("after closing: top %T, %d marks (want the keys screen, 2)", m.Top(), k.Marks().Len())
 	}
 }
 

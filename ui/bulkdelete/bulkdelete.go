@@ -7,6 +7,7 @@ package bulkdelete
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -46,9 +47,10 @@ func DefaultKeyMap() KeyMap {
 		Cancel:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel (marks kept)")),
 		Scroll:  key.NewBinding(key.WithKeys("up", "down", "pgup", "pgdown"), key.WithHelp("↑/↓", "scroll")),
 		Stop:    key.NewBinding(key.WithKeys("esc", "q", "ctrl+c"), key.WithHelp("esc", "stop")),
-		Close:   key.NewBinding(key.WithKeys("enter", "esc"), key.WithHelp("enter/esc", "close")),
-		Yes:     key.NewBinding(key.WithKeys("y", "Y", "ctrl+c"), key.WithHelp("y", "stop")),
-		No:      key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n", "go on")),
+		// Close also takes esc, but the root's "esc back" names it.
+		Close: key.NewBinding(key.WithKeys("enter", "esc"), key.WithHelp("enter", "close")),
+		Yes:   key.NewBinding(key.WithKeys("y", "Y", "ctrl+c"), key.WithHelp("y", "stop")),
+		No:    key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n", "go on")),
 	}
 }
 
@@ -86,8 +88,11 @@ type Model struct {
 	width, height int
 }
 
-// New makes the review of the marked keys.
+// New makes the review of the marked keys, most recently used first
+// (never used last): the risky ones are what the reviewer must see.
 func New(c *common.Common, marked []marks.Mark) *Model {
+	marked = append([]marks.Mark(nil), marked...)
+	slices.SortStableFunc(marked, func(a, b marks.Mark) int { return b.Target.UsedAt.Compare(a.Target.UsedAt) })
 	in := textinput.New()
 	in.Prompt = "> "
 	in.CharLimit = 12
@@ -260,15 +265,9 @@ func (m *Model) updateRunning(k tea.KeyMsg) {
 
 // finish shows the results and tells every screen which keys are gone.
 func (m *Model) finish() tea.Cmd {
-	m.phase, m.asking = finished, false
 	m.progress = m.run.Progress()
-	m.results = ordered(m.run.Results())
+	m.showResults(m.run.Results())
 	m.run = nil
-	m.table.SetRows(len(m.results))
-	if !m.anyDetail() {
-		m.table.SetColumns(resultColumns[:len(resultColumns)-1]) // the names get the room
-	}
-	m.resize()
 	own := make(map[string]marks.Mark, len(m.marks))
 	for _, mk := range m.marks {
 		own[mk.Target.ID] = mk
@@ -285,15 +284,13 @@ func (m *Model) finish() tea.Cmd {
 	return func() tea.Msg { return gone }
 }
 
-// anyDetail reports whether some result has something to say in the
-// detail column.
-func (m *Model) anyDetail() bool {
-	for i := range m.results {
-		if m.detail(&m.results[i]) != "" {
-			return true
-		}
-	}
-	return false
+// showResults switches to the result table.
+func (m *Model) showResults(results []bulk.Result) {
+	m.phase, m.asking = finished, false
+	m.results = ordered(results)
+	m.table.SetRows(len(m.results))
+	m.table.SetColumns(m.resultLayout())
+	m.resize()
 }
 
 // ordered puts what needs attention first (refused, skipped, unknown,
