@@ -252,6 +252,20 @@ func TestBulkDeleteSkipsKeyUsedSinceMarked(t *testing.T) {
 	if k.Marks().Len() != 1 || !k.Marks().Has(marks.Of(client.PodScope(f.pod.ID), usedID)) {
 		t.Errorf("marks after the delete: %+v, want only the used key", k.Marks().All())
 	}
+	// The keys screen shows the new last use at once (no r needed): the
+	// key leaves the "never used" quick filter, and the next review of
+	// its mark shows the use.
+	if mk := k.Marks().All(); len(mk) == 1 && mk[0].Target.UsedAt.IsZero() {
+		t.Error("the mark still says never used")
+	}
+	if frame := uitest.Plain(m.View()); strings.Contains(frame, marked[1].Target.Name) {
+		t.Errorf("the used key is still listed as never used:\n%s", frame)
+	}
+	for _, it := range k.List().Items() {
+		if it.ID == usedID && it.NeverUsed() {
+			t.Error("the keys screen's row still says never used")
+		}
+	}
 }
 
 // droppingAPI drops the connection of one key's DELETE after the server

@@ -174,6 +174,8 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		return m, m.updateKey(msg)
 	case common.KeysGoneMsg:
 		return m, m.dropGone(msg)
+	case common.KeysUsedMsg:
+		return m, m.updateUsed(msg)
 	case tea.MouseMsg:
 		m.table, _ = m.table.Update(msg) // the wheel scrolls
 		return m, nil

@@ -149,6 +149,35 @@ func (m *Model) dropGone(msg common.KeysGoneMsg) tea.Cmd {
 	return m.countsCmd()
 }
 
+// updateUsed shows the new last use of keys a bulk delete kept (used
+// since review), and keeps it in their marks for the next review.
+func (m *Model) updateUsed(msg common.KeysUsedMsg) tea.Cmd {
+	if m.res == nil {
+		return nil
+	}
+	used := msg.Used()
+	changed := false
+	for i := range m.res.Keys {
+		if k := &m.res.Keys[i]; k.IsBearer() {
+			if at, ok := common.UsedAt(used, k.Scope(), k.ID); ok {
+				k.UsedAt, changed = at, true
+			}
+		}
+	}
+	m.mk.set.Update(func(mk *marks.Mark) {
+		if at, ok := common.UsedAt(used, mk.Own, mk.Target.ID); ok {
+			mk.Target.UsedAt = at
+		}
+	})
+	if !changed {
+		return nil
+	}
+	m.search.index.forget()
+	m.sum = audit.Summarize(m.res, m.policy())
+	m.refilterOn(m.selectedID(), m.table.Cursor())
+	return m.countsCmd()
+}
+
 // pruneMarks drops the marks of keys the result no longer holds: after a
 // delete, or a new complete audit (an incomplete one may just have missed
 // them).

@@ -2,7 +2,8 @@
 // (the count by scope, the most recent last use, the list, and the count
 // typed to confirm), the run on the audit's pool with a progress bar (esc
 // asks whether to stop), and a result table with one row per key. When it
-// ends, every screen is told which keys are gone (common.KeysGoneMsg).
+// ends, every screen is told which keys are gone (common.KeysGoneMsg) and
+// which were used since review (common.KeysUsedMsg).
 package bulkdelete
 
 import (
@@ -273,15 +274,23 @@ func (m *Model) finish() tea.Cmd {
 		own[mk.Target.ID] = mk
 	}
 	var gone common.KeysGoneMsg
+	var used common.KeysUsedMsg
 	for _, r := range m.results {
-		if r.Outcome == bulk.Deleted || r.Outcome == bulk.AlreadyGone {
+		switch r.Outcome {
+		case bulk.Deleted, bulk.AlreadyGone:
 			gone.Keys = append(gone.Keys, common.GoneKey{Scope: own[r.ID].Own, ID: r.ID})
+		case bulk.UsedSinceReview:
+			used.Keys = append(used.Keys, common.UsedKey{GoneKey: common.GoneKey{Scope: own[r.ID].Own, ID: r.ID}, UsedAt: r.Seen})
 		}
 	}
-	if len(gone.Keys) == 0 {
-		return nil
+	var cmds []tea.Cmd
+	if len(gone.Keys) > 0 {
+		cmds = append(cmds, func() tea.Msg { return gone })
 	}
-	return func() tea.Msg { return gone }
+	if len(used.Keys) > 0 {
+		cmds = append(cmds, func() tea.Msg { return used })
+	}
+	return tea.Batch(cmds...)
 }
 
 // showResults switches to the result table.

@@ -53,6 +53,21 @@ func (m *Model) updateMarks(msg tea.Msg) (handled bool, cmd tea.Cmd) {
 		m.list.Remove(func(k *client.APIKey) bool { return common.Has(gone, k.Scope(), k.ID) })
 		m.mk.set.Keep(func(mk marks.Mark) bool { return !common.Has(gone, mk.Own, mk.Target.ID) })
 		return true, nil
+	case common.KeysUsedMsg:
+		used := msg.Used()
+		m.list.Edit(func(k *client.APIKey) bool {
+			at, ok := common.UsedAt(used, k.Scope(), k.ID)
+			if ok {
+				k.UsedAt = at
+			}
+			return ok
+		})
+		m.mk.set.Update(func(mk *marks.Mark) { // the next review shows the new use
+			if at, ok := common.UsedAt(used, mk.Own, mk.Target.ID); ok {
+				mk.Target.UsedAt = at
+			}
+		})
+		return true, nil
 	case tea.KeyMsg:
 		if m.list.Filtering() || m.dialog != nil {
 			return false, nil

@@ -94,6 +94,15 @@ func (s *Set) Remove(id ID) bool {
 	return true
 }
 
+// Update changes every mark in place (not its identity).
+func (s *Set) Update(change func(*Mark)) {
+	for i := range s.list {
+		id := s.list[i].ID()
+		change(&s.list[i])
+		s.list[i].Own, s.list[i].Target.ID = id.Scope, id.Key
+	}
+}
+
 // Clear unmarks every key.
 func (s *Set) Clear() { s.by, s.list = nil, nil }
 
