@@ -593,3 +593,94 @@ func TestMarkAllLoadsEveryPageFirst(t *testing.T) {
 		t.Errorf("status:\n%s", uitest.Plain(m.View()))
 	}
 }
+
+// noticeMsgAfter presses a key and returns the notice it shows (zero if
+// none), before its timer could clear it.
+func noticeMsgAfter(m *Model, key string) common.NoticeMsg {
+	_, cmd := m.Update(uitest.Key(key))
+	for _, msg := range uitest.Collect(cmd, uitest.Patience) {
+		if n, ok := msg.(common.NoticeMsg); ok {
+			return n
+		}
+	}
+	return common.NoticeMsg{}
+}
+
+// The marking keys are in ? before anything is marked and space is in the
+// footer; D joins the footer with the count once something is marked. A
+// refusal or hint is a warning, never shown as done. In read-only mode D
+// is not advertised but still answers.
+func TestMarkingKeysAreAdvertisedAndRefusalsWarn(t *testing.T) {
+	f := newBulkFixture(t)
+	m := f.app()
+	f.openKeys(t, m)
+	footer := func() string {
+		lines := strings.Split(strings.TrimRight(uitest.Plain(m.View()), "\n"), "\n")
+		return lines[len(lines)-1]
+	}
+	if ft := footer(); !strings.Contains(ft, "space mark") || strings.Contains(ft, "D delete") {
+		t.Errorf("footer before marking: %q", ft)
+	}
+	press(m, "?")
+	help := uitest.Plain(m.View())
+	for _, want := range []string{"space", "mark all shown", "clear marks", "delete marked"} {
+		if !strings.Contains(help, want) {
+			t.Errorf("? lacks %q before anything is marked:\n%s", want, help)
+		}
+	}
+	press(m, "esc") // closes the help
+	if n := noticeMsgAfter(m, "u"); n.Text != marks.NoneToClear || !n.Warning {
+		t.Errorf("u with nothing marked: %+v", n)
+	}
+	if n := noticeMsgAfter(m, "D"); n.Text != marks.NoneMarked || !n.Warning {
+		t.Errorf("D with nothing marked: %+v", n)
+	}
+	press(m, " ", " ")
+	if ft := footer(); !strings.Contains(ft, "D delete 2 marked") {
+		t.Errorf("footer with 2 marked: %q", ft)
+	}
+	if n := noticeMsgAfter(m, "u"); n.Text != "Marks cleared" || n.Warning {
+		t.Errorf("u with marks: %+v", n)
+	}
+
+	press(m, " ")
+	f.c.Settings.ReadOnly = true
+	if ft := footer(); strings.Contains(ft, "D delete") {
+		t.Errorf("read-only footer advertises D: %q", ft)
+	}
+	press(m, "?")
+	if help := uitest.Plain(m.View()); strings.Contains(help, "delete marked") {
+		t.Errorf("read-only ? advertises D:\n%s", help)
+	}
+	press(m, "esc")
+	if n := noticeMsgAfter(m, "D"); n.Text != common.ReadOnlyNotice || !n.Warning {
+		t.Errorf("read-only D: %+v", n)
+	}
+}
+
+// * where only public keys are shown says there is nothing to mark, as a
+// warning and with no empty parts.
+func TestMarkAllWithOnlyPublicKeysWarns(t *testing.T) {
+	m := auditWithPublicKeyOnly(t)
+	n := noticeMsgAfter(m, "*")
+	if n.Text != "nothing to mark here: public keys are revoked in the AgentID tab" || !n.Warning {
+		t.Errorf("* with only a public key: %+v", n)
+	}
+}
+
+// auditWithPublicKeyOnly is the demo's audit searched down to one public
+// key ("Old laptop (lost)").
+func auditWithPublicKeyOnly(t *testing.T) *Model {
+	t.Helper()
+	m, _ := newDemoApp(t, "demo")
+	press(m, "a", "/")
+	typeText(m, "Old laptop")
+	press(m, "enter")
+	if _, ok := m.Top().(*auditui.Model); !ok {
+		t.Fatalf("top %T", m.Top())
+	}
+	if frame := uitest.Plain(m.View()); !strings.Contains(frame, "Old laptop") {
+		t.Fatalf("the search did not find the public key:\n%s", frame)
+	}
+	return m
+}

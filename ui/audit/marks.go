@@ -67,10 +67,10 @@ func (m *Model) updateMarks(k tea.KeyMsg) (handled bool, cmd tea.Cmd) {
 		}
 		sel := m.key(m.table.Cursor())
 		if !sel.IsBearer() {
-			return true, common.Notify(publicKeyNotice)
+			return true, common.Warn(publicKeyNotice)
 		}
 		if marks.IsOwn(m.c.Settings.OwnKeyPrefix, sel.Prefix) {
-			return true, common.Notify(marks.OwnKeyNotice)
+			return true, common.Warn(marks.OwnKeyNotice)
 		}
 		m.mk.set.Toggle(markOf(sel))
 		m.table.SetCursor(m.table.Cursor() + 1)
@@ -88,26 +88,34 @@ func (m *Model) updateMarks(k tea.KeyMsg) (handled bool, cmd tea.Cmd) {
 				n++
 			}
 		}
-		text := "Marked " + plural(n, "key") + " shown · " + m.mk.set.Status()
+		switch {
+		case n == 0 && public > 0:
+			return true, common.Warn("nothing to mark here: public keys are revoked in the AgentID tab")
+		case n == 0 && own:
+			return true, common.Warn(marks.OnlyOwnKey)
+		case n == 0:
+			return true, common.Warn("nothing to mark here: no keys shown")
+		}
+		var ownNote, publicNote string
 		if own {
-			text += " · not the key amkeys runs with"
+			ownNote = "not the key amkeys runs with"
 		}
 		if public > 0 {
-			text += " · " + plural(public, "public key") + " left out (the AgentID tab revokes them)"
+			publicNote = plural(public, "public key") + " left out (the AgentID tab revokes them)"
 		}
-		return true, common.Notify(text)
+		return true, common.Notify(marks.Marked(n, &m.mk.set, ownNote, publicNote))
 	case key.Matches(k, km.Clear):
-		if m.mk.set.Len() > 0 {
-			m.mk.set.Clear()
-			return true, common.Notify("Marks cleared")
+		if m.mk.set.Len() == 0 {
+			return true, common.Warn(marks.NoneToClear)
 		}
-		return true, nil
+		m.mk.set.Clear()
+		return true, common.Notify("Marks cleared")
 	case key.Matches(k, km.Delete):
 		switch {
 		case m.c.Settings.ReadOnly:
 			return true, common.ReadOnly
 		case m.mk.set.Len() == 0:
-			return true, common.Notify(marks.NoneMarked)
+			return true, common.Warn(marks.NoneMarked)
 		}
 		m.c.Push(bulkdelete.New(m.c, m.mk.set.All()))
 		return true, nil
@@ -201,12 +209,4 @@ func (m *Model) markPrefix() string {
 		return s + " · "
 	}
 	return ""
-}
-
-// markBindings are the marking keys; u and D only when something is marked.
-func (m *Model) markBindings() []key.Binding {
-	km := m.mk.keys
-	km.Delete.SetEnabled(m.mk.set.Len() > 0)
-	km.Clear.SetEnabled(m.mk.set.Len() > 0)
-	return []key.Binding{km.Mark, km.MarkAll, km.Clear, km.Delete}
 }
