@@ -684,3 +684,48 @@ func auditWithPublicKeyOnly(t *testing.T) *Model {
 	}
 	return m
 }
+
+// A key the audit's bulk delete kept as used since review shows its new
+// last use in the audit at once, and in its mark.
+func TestAuditShowsTheUseOfAKeyKeptAsUsed(t *testing.T) {
+	f := newBulkFixture(t)
+	m := f.app()
+	press(m, "a")
+	a, ok := m.Top().(*auditui.Model)
+	if !ok || a.Result() == nil {
+		t.Fatalf("top screen is %T after a, or the audit did not finish", m.Top())
+	}
+	press(m, "f", " ") // never used; mark the first
+	marked := a.Marks().All()
+	if len(marked) != 1 {
+		t.Fatalf("%d marked", len(marked))
+	}
+	var secret string
+	for _, n := range f.never {
+		if n.ID == marked[0].Target.ID {
+			secret = n.Secret
+		}
+	}
+	user, err := client.New(client.Options{BaseURL: f.srv.URL, APIKey: secret, Backoff: 10 * time.Millisecond, Timeout: uitest.Patience})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = user.GetOrganization(context.Background()) // the use is recorded
+	press(m, "D")
+	typeText(m, "1")
+	press(m, "enter", "esc")
+	if m.Top() != a {
+		t.Fatalf("top %T, want the audit", m.Top())
+	}
+	for _, k := range a.Result().Keys {
+		if k.ID == marked[0].Target.ID && k.NeverUsed() {
+			t.Error("the audit still says the kept key was never used")
+		}
+	}
+	if mk := a.Marks().All(); len(mk) != 1 || mk[0].Target.UsedAt.IsZero() {
+		t.Errorf("the mark after the delete: %+v", mk)
+	}
+	if frame := uitest.Plain(m.View()); strings.Contains(frame, marked[0].Target.Name) {
+		t.Errorf("the never-used view still lists the used key:\n%s", frame)
+	}
+}
