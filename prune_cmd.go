@@ -341,7 +341,7 @@ func (j pruneJob) runApply(ctx context.Context, api *audit.PacedClient, stdout, 
 	switch {
 	case n[bulk.Unknown] > 0 || n[bulk.Failed] > 0:
 		return exitIncomplete
-	case n[bulk.Deleted] < len(results):
+	case n[bulk.Deleted] < len(results): // skipped, gone, refused or not attempted
 		return exitFail
 	}
 	return exitOK
@@ -360,6 +360,10 @@ func resultLine(r bulk.Result) string {
 		s += "  already gone"
 	case r.Settled && r.Outcome == bulk.Deleted:
 		s += "  (the answer was lost; a listing shows it gone)"
+	case r.Outcome == bulk.NotAttempted && r.Err == nil:
+		s += "  not attempted (stopped)"
+	case r.Outcome == bulk.NotAttempted:
+		s += "  not attempted: " + describe(r.Err)
 	case r.Err != nil:
 		s += "  " + describe(r.Err)
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/amkeys/amkeys/client"
+	"github.com/amkeys/amkeys/client/bulk"
 	"github.com/amkeys/amkeys/client/sandbox"
 )
 
@@ -241,5 +242,18 @@ func TestPruneUsageErrors(t *testing.T) {
 	}
 	if _, err := os.Stat(plan); err == nil {
 		t.Error("a refused command line wrote a plan")
+	}
+}
+
+// A key the run never reached says so, with its one-word id, and with the
+// reason only when the caller's context gave one.
+func TestPruneResultLineNotAttempted(t *testing.T) {
+	r := bulk.Result{Target: bulk.Target{ID: "k1", Name: "n"}, Outcome: bulk.NotAttempted}
+	if got := resultLine(r); !strings.HasPrefix(got, "stopped ") || !strings.HasSuffix(got, "not attempted (stopped)") {
+		t.Errorf("stopped: %q", got)
+	}
+	r.Err = context.DeadlineExceeded
+	if got := resultLine(r); !strings.Contains(got, "not attempted: ") {
+		t.Errorf("timed out: %q", got)
 	}
 }

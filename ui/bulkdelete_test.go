@@ -176,7 +176,7 @@ func TestBulkDeleteMarkedOnAuditScreen(t *testing.T) {
 	}
 	press(m, "D")
 	frame := uitest.Plain(m.View())
-	for _, want := range []string{"Delete 20 marked keys?", "20 keys: 20 in 1 pod", "most recent use: none of them was ever used", "never-00"} {
+	for _, want := range []string{"Delete 20 marked keys?", "20 keys in 1 pod", "most recent use: none of them was ever used", "never-00"} {
 		if !strings.Contains(frame, want) {
 			t.Errorf("the review does not show %q:\n%s", want, frame)
 		}
@@ -251,6 +251,20 @@ func TestBulkDeleteSkipsKeyUsedSinceMarked(t *testing.T) {
 	press(m, "esc")
 	if k.Marks().Len() != 1 || !k.Marks().Has(marks.Of(client.PodScope(f.pod.ID), usedID)) {
 		t.Errorf("marks after the delete: %+v, want only the used key", k.Marks().All())
+	}
+	// The keys screen shows the new last use at once (no r needed): the
+	// key leaves the "never used" quick filter, and the next review of
+	// its mark shows the use.
+	if mk := k.Marks().All(); len(mk) == 1 && mk[0].Target.UsedAt.IsZero() {
+		t.Error("the mark still says never used")
+	}
+	if frame := uitest.Plain(m.View()); strings.Contains(frame, marked[1].Target.Name) {
+		t.Errorf("the used key is still listed as never used:\n%s", frame)
+	}
+	for _, it := range k.List().Items() {
+		if it.ID == usedID && it.NeverUsed() {
+			t.Error("the keys screen's row still says never used")
+		}
 	}
 }
 
@@ -421,20 +435,32 @@ func noticeAfter(m *Model, key string) string {
 	return ""
 }
 
-// holdingAPI holds every DELETE until the run is cancelled, so that a test
-// can stop a run in the middle.
-type holdingAPI struct{ *audit.PacedClient }
-
-func (h holdingAPI) DeleteKeyOnce(ctx context.Context, scope client.Scope, id string) error {
-	<-ctx.Done()
-	return ctx.Err()
+// holdingAPI holds every DELETE until the test releases it, so that a
+// test can stop a run in the middle.
+type holdingAPI struct {
+	*audit.PacedClient
+	started chan string
+	release chan struct{}
 }
 
-// esc while deleting asks; y stops: the keys not attempted are kept, on
-// the server and marked.
+func (h holdingAPI) DeleteKeyOnce(ctx context.Context, scope client.Scope, id string) error {
+	h.started <- id
+	select {
+	case <-h.release:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return h.PacedClient.DeleteKeyOnce(ctx, scope, id)
+}
+
+// esc while deleting asks; y stops: the DELETE on the wire finishes and is
+// counted deleted, the keys not attempted say so (no Go error text), are
+// kept on the server and stay marked.
 func TestBulkDeleteStop(t *testing.T) {
 	f := newBulkFixture(t)
-	f.c.API = holdingAPI{f.api}
+	hold := holdingAPI{PacedClient: f.api, started: make(chan string, 3), release: make(chan struct{})}
+	f.c.API = hold
+	f.c.Settings.AuditConcurrency = 1
 	m := f.app()
 	k := f.openKeys(t, m)
 	press(m, " ", " ", " ", "D")
@@ -447,6 +473,11 @@ func TestBulkDeleteStop(t *testing.T) {
 	if !strings.Contains(uitest.Plain(m.View()), "Deleting 3 keys") {
 		t.Errorf("progress:\n%s", uitest.Plain(m.View()))
 	}
+	select {
+	case <-hold.started:
+	case <-time.After(uitest.Patience):
+		t.Fatal("no DELETE started")
+	}
 	m.Update(uitest.Key("esc"))
 	if frame := uitest.Plain(m.View()); !strings.Contains(frame, "Stop deleting?") || !b.Running() {
 		t.Fatalf("esc did not ask:\n%s", frame)
@@ -457,19 +488,28 @@ func TestBulkDeleteStop(t *testing.T) {
 	}
 	m.Update(uitest.Key("esc"))
 	m.Update(uitest.Key("y"))
+	close(hold.release) // the DELETE on the wire goes out after the stop
 	uitest.Run(m, listen)
 	frame := uitest.Plain(m.View())
-	for _, want := range []string{"Deleted 0 of 3 keys (stopped)", "3 failed", "not attempted"} {
+	for _, want := range []string{"Deleted 1 of 3 keys (stopped)", "1 deleted · 2 not attempted (stopped)"} {
 		if !strings.Contains(frame, want) {
 			t.Errorf("the result does not show %q:\n%s", want, frame)
 		}
 	}
-	if n := len(f.onServer(t)); n != 260 {
-		t.Errorf("%d keys on the server after a stop, want 260", n)
+	for _, bad := range []string{"failed", "context", "unknown"} {
+		if strings.Contains(frame, bad) {
+			t.Errorf("the result shows %q:\n%s", bad, frame)
+		}
+	}
+	if n := len(f.onServer(t)); n != 259 {
+		t.Errorf("%d keys on the server after a stop, want 259 (the one on the wire deleted)", n)
+	}
+	if n := len(hold.started); n != 0 {
+		t.Errorf("%d DELETEs started after the stop", n)
 	}
 	press(m, "enter")
-	if m.Top() != k || k.Marks().Len() != 3 {
-		t.Errorf("after closing: top %T, %d marks (want the keys screen, 3)", m.Top(), k.Marks().Len())
+	if m.Top() != k || k.Marks().Len() != 2 {
+		t.Errorf("after closing: top %T, %d marks (want the keys screen, 2)", m.Top(), k.Marks().Len())
 	}
 }
 
@@ -551,5 +591,141 @@ func TestMarkAllLoadsEveryPageFirst(t *testing.T) {
 	}
 	if !strings.Contains(m.View(), "260 marked") {
 		t.Errorf("status:\n%s", uitest.Plain(m.View()))
+	}
+}
+
+// noticeMsgAfter presses a key and returns the notice it shows (zero if
+// none), before its timer could clear it.
+func noticeMsgAfter(m *Model, key string) common.NoticeMsg {
+	_, cmd := m.Update(uitest.Key(key))
+	for _, msg := range uitest.Collect(cmd, uitest.Patience) {
+		if n, ok := msg.(common.NoticeMsg); ok {
+			return n
+		}
+	}
+	return common.NoticeMsg{}
+}
+
+// The marking keys are in ? before anything is marked and space is in the
+// footer; D joins the footer with the count once something is marked. A
+// refusal or hint is a warning, never shown as done. In read-only mode D
+// is not advertised but still answers.
+func TestMarkingKeysAreAdvertisedAndRefusalsWarn(t *testing.T) {
+	f := newBulkFixture(t)
+	m := f.app()
+	f.openKeys(t, m)
+	footer := func() string {
+		lines := strings.Split(strings.TrimRight(uitest.Plain(m.View()), "\n"), "\n")
+		return lines[len(lines)-1]
+	}
+	if ft := footer(); !strings.Contains(ft, "space mark") || strings.Contains(ft, "D delete") {
+		t.Errorf("footer before marking: %q", ft)
+	}
+	press(m, "?")
+	help := uitest.Plain(m.View())
+	for _, want := range []string{"space", "mark all shown", "clear marks", "delete marked"} {
+		if !strings.Contains(help, want) {
+			t.Errorf("? lacks %q before anything is marked:\n%s", want, help)
+		}
+	}
+	press(m, "esc") // closes the help
+	if n := noticeMsgAfter(m, "u"); n.Text != marks.NoneToClear || !n.Warning {
+		t.Errorf("u with nothing marked: %+v", n)
+	}
+	if n := noticeMsgAfter(m, "D"); n.Text != marks.NoneMarked || !n.Warning {
+		t.Errorf("D with nothing marked: %+v", n)
+	}
+	press(m, " ", " ")
+	if ft := footer(); !strings.Contains(ft, "D delete 2 marked") {
+		t.Errorf("footer with 2 marked: %q", ft)
+	}
+	if n := noticeMsgAfter(m, "u"); n.Text != "Marks cleared" || n.Warning {
+		t.Errorf("u with marks: %+v", n)
+	}
+
+	press(m, " ")
+	f.c.Settings.ReadOnly = true
+	if ft := footer(); strings.Contains(ft, "D delete") {
+		t.Errorf("read-only footer advertises D: %q", ft)
+	}
+	press(m, "?")
+	if help := uitest.Plain(m.View()); strings.Contains(help, "delete marked") {
+		t.Errorf("read-only ? advertises D:\n%s", help)
+	}
+	press(m, "esc")
+	if n := noticeMsgAfter(m, "D"); n.Text != common.ReadOnlyNotice || !n.Warning {
+		t.Errorf("read-only D: %+v", n)
+	}
+}
+
+// * where only public keys are shown says there is nothing to mark, as a
+// warning and with no empty parts.
+func TestMarkAllWithOnlyPublicKeysWarns(t *testing.T) {
+	m := auditWithPublicKeyOnly(t)
+	n := noticeMsgAfter(m, "*")
+	if n.Text != "nothing to mark here: public keys are revoked in the AgentID tab" || !n.Warning {
+		t.Errorf("* with only a public key: %+v", n)
+	}
+}
+
+// auditWithPublicKeyOnly is the demo's audit searched down to one public
+// key ("Old laptop (lost)").
+func auditWithPublicKeyOnly(t *testing.T) *Model {
+	t.Helper()
+	m, _ := newDemoApp(t, "demo")
+	press(m, "a", "/")
+	typeText(m, "Old laptop")
+	press(m, "enter")
+	if _, ok := m.Top().(*auditui.Model); !ok {
+		t.Fatalf("top %T", m.Top())
+	}
+	if frame := uitest.Plain(m.View()); !strings.Contains(frame, "Old laptop") {
+		t.Fatalf("the search did not find the public key:\n%s", frame)
+	}
+	return m
+}
+
+// A key the audit's bulk delete kept as used since review shows its new
+// last use in the audit at once, and in its mark.
+func TestAuditShowsTheUseOfAKeyKeptAsUsed(t *testing.T) {
+	f := newBulkFixture(t)
+	m := f.app()
+	press(m, "a")
+	a, ok := m.Top().(*auditui.Model)
+	if !ok || a.Result() == nil {
+		t.Fatalf("top screen is %T after a, or the audit did not finish", m.Top())
+	}
+	press(m, "f", " ") // never used; mark the first
+	marked := a.Marks().All()
+	if len(marked) != 1 {
+		t.Fatalf("%d marked", len(marked))
+	}
+	var secret string
+	for _, n := range f.never {
+		if n.ID == marked[0].Target.ID {
+			secret = n.Secret
+		}
+	}
+	user, err := client.New(client.Options{BaseURL: f.srv.URL, APIKey: secret, Backoff: 10 * time.Millisecond, Timeout: uitest.Patience})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = user.GetOrganization(context.Background()) // the use is recorded
+	press(m, "D")
+	typeText(m, "1")
+	press(m, "enter", "esc")
+	if m.Top() != a {
+		t.Fatalf("top %T, want the audit", m.Top())
+	}
+	for _, k := range a.Result().Keys {
+		if k.ID == marked[0].Target.ID && k.NeverUsed() {
+			t.Error("the audit still says the kept key was never used")
+		}
+	}
+	if mk := a.Marks().All(); len(mk) != 1 || mk[0].Target.UsedAt.IsZero() {
+		t.Errorf("the mark after the delete: %+v", mk)
+	}
+	if frame := uitest.Plain(m.View()); strings.Contains(frame, marked[0].Target.Name) {
+		t.Errorf("the never-used view still lists the used key:\n%s", frame)
 	}
 }

@@ -63,7 +63,7 @@ func TestEveryDialogFitsFromTheMinimumSize(t *testing.T) {
 		{"leak lookup not found", nil, func(m *Model) { press(m, "L"); typeText(m, "am_zzzzz"); press(m, "enter") },
 			[]string{"No credential with prefix am_zzzzz", "L look up another"}},
 		{"bulk delete review", nil, func(m *Model) { press(m, "enter", "space", "space", "D") },
-			[]string{"Delete 2 marked keys?", "2 keys: ", "most recent use", "Type 2 to delete them", "\n>", "esc cancels"}},
+			[]string{"Delete 2 marked keys?", "2 keys", "most recent use", "Type 2 to delete them", "\n>", "esc cancels"}},
 	}
 	sizes := [][2]int{{60, 15}, {61, 16}, {66, 17}, {72, 19}, {80, 24}, {100, 28}, {120, 35}, {200, 60}}
 	for _, d := range dialogs {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/amkeys/amkeys/ui/agentid"
+	"github.com/amkeys/amkeys/ui/bulkdelete"
 	"github.com/amkeys/amkeys/ui/pods"
 	"github.com/amkeys/amkeys/ui/uitest"
 )
@@ -122,11 +123,17 @@ func TestFooterNamesEachKeyOnce(t *testing.T) {
 		footer := lines[len(lines)-1]
 		seen := map[string]bool{}
 		for _, item := range strings.Split(footer, " · ") {
-			k, _, _ := strings.Cut(strings.TrimSpace(item), " ")
-			if seen[k] {
-				t.Errorf("%s: the footer names %q twice: %q", when, k, footer)
+			ks, _, _ := strings.Cut(strings.TrimSpace(item), " ")
+			names := []string{ks} // "/" is the filter key
+			if ks != "/" {
+				names = strings.Split(ks, "/") // "enter/esc close" names esc too
 			}
-			seen[k] = true
+			for _, k := range names {
+				if seen[k] {
+					t.Errorf("%s: the footer names %q twice: %q", when, k, footer)
+				}
+				seen[k] = true
+			}
 		}
 	}
 	check("pods")
@@ -136,4 +143,14 @@ func TestFooterNamesEachKeyOnce(t *testing.T) {
 	check("audit with a quick filter and one pod")
 	press(m, "esc", "esc", "2", "f")
 	check("organization keys with a quick filter")
+	press(m, "f", " ", "D")
+	if _, ok := m.Top().(*bulkdelete.Model); !ok {
+		t.Fatalf("D opened %T", m.Top())
+	}
+	check("bulk delete review")
+	press(m, "1", "enter")
+	if b, ok := m.Top().(*bulkdelete.Model); !ok || b.Results() == nil {
+		t.Fatalf("the bulk delete did not finish: %T", m.Top())
+	}
+	check("bulk delete result")
 }

@@ -3,6 +3,7 @@ package bulk_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -205,7 +206,7 @@ func TestRefusedAndCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	res = bulk.Delete(ctx, admin, []bulk.Target{target(k)}, bulk.Options{})
-	if r := res[0]; r.Outcome != bulk.Failed || !errors.Is(r.Err, context.Canceled) {
+	if r := res[0]; r.Outcome != bulk.NotAttempted || !errors.Is(r.Err, context.Canceled) {
 		t.Errorf("cancelled: %v (%v)", r.Outcome, r.Err)
 	}
 	if !present(t, admin, k.Scope(), k.ID) {
@@ -257,4 +258,98 @@ func (o *onceLimited) DeleteKeyOnce(ctx context.Context, scope client.Scope, id 
 		return o.droppingAPI.DeleteKeyOnce(ctx, scope, id)
 	}
 	return o.PacedClient.DeleteKeyOnce(ctx, scope, id)
+}
+
+// heldAPI holds every DELETE until the test releases it: one token each.
+type heldAPI struct {
+	*audit.PacedClient
+	started chan string   // a DELETE is on the wire
+	release chan struct{} // one token lets one held DELETE go out
+}
+
+func (h *heldAPI) DeleteKeyOnce(ctx context.Context, scope client.Scope, id string) error {
+	h.started <- id
+	select {
+	case <-h.release:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return h.PacedClient.DeleteKeyOnce(ctx, scope, id)
+}
+
+// Stop lets the DELETEs on the wire finish and be counted as deleted;
+// the keys never attempted end as NotAttempted (no error) and stay on the
+// server. While paused, no new DELETE starts; Resume lets them go on.
+func TestStopFinishesDeletesOnTheWire(t *testing.T) {
+	srv := startSandbox(t)
+	admin := newAPI(t, srv, srv.AdminKey())
+	pod := srv.AddPod("P", "p")
+	var targets []bulk.Target
+	for i := range 6 {
+		targets = append(targets, target(srv.AddKey(pod.ID, fmt.Sprint("k", i), client.Restricted("inbox_read"), time.Time{})))
+	}
+	api := &heldAPI{PacedClient: admin, started: make(chan string, len(targets)), release: make(chan struct{}, len(targets))}
+	let := func(n int) {
+		for range n {
+			api.release <- struct{}{}
+		}
+	}
+	run := bulk.Start(context.Background(), api, targets, bulk.Options{Concurrency: 2})
+	wait := func() string {
+		select {
+		case id := <-api.started:
+			return id
+		case <-time.After(30 * time.Second):
+			t.Fatal("no DELETE started")
+		}
+		return ""
+	}
+	onWire := map[string]bool{wait(): true, wait(): true}
+	run.Pause()
+	let(2) // the two held DELETEs go out while paused
+	// Paused: the two finish, and no third DELETE starts.
+	for deadline := time.Now().Add(30 * time.Second); run.Progress().Done < 2; {
+		if time.Now().After(deadline) {
+			t.Fatalf("the DELETEs on the wire did not finish: %+v", run.Progress())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	select {
+	case id := <-api.started:
+		t.Fatalf("DELETE of %s started while paused", id)
+	case <-time.After(100 * time.Millisecond): // a started one would be caught later too
+	}
+	run.Resume()
+	onWire[wait()], onWire[wait()] = true, true
+	run.Stop()
+	let(2) // the two on the wire at Stop finish
+	<-run.Done()
+	if n := len(api.started); n > 0 {
+		t.Errorf("%d DELETEs started after Stop", n)
+	}
+	deleted := 0
+	for _, r := range run.Results() {
+		switch r.Outcome {
+		case bulk.Deleted:
+			deleted++
+			if !onWire[r.ID] {
+				t.Errorf("%s deleted but was never on the wire", r.Name)
+			}
+		case bulk.NotAttempted:
+			if r.Err != nil {
+				t.Errorf("%s: not attempted with an error %v", r.Name, r.Err)
+			}
+			if !present(t, admin, r.Scope, r.ID) {
+				t.Errorf("%s not attempted but gone", r.Name)
+			}
+		default:
+			t.Errorf("%s: %v (%v)", r.Name, r.Outcome, r.Err)
+		}
+	}
+	if deleted != 4 {
+		t.Errorf("%d deleted, want the 4 sent before Stop", deleted)
+	}
+	if bulk.NotAttempted.ID() != "stopped" || bulk.NotAttempted.String() != "not attempted (stopped)" {
+		t.Errorf("names: %q %q", bulk.NotAttempted.ID(), bulk.NotAttempted)
+	}
 }

@@ -9,8 +9,11 @@
 //
 // Every key ends with exactly one Result: deleted, already gone, refused
 // (with the server's fix), skipped (used since review), unknown (the
-// DELETE's answer was lost and a listing could not settle it) or failed
-// (not attempted, or not deleted: a network or server failure). A DELETE
-// whose answer was lost is settled by listing its scope again: gone means
-// deleted, still there means it was not.
+// DELETE's answer was lost and a listing could not settle it), failed
+// (not deleted: a network or server failure) or not attempted (the run
+// was stopped first). A DELETE whose answer was lost is settled by listing
+// its scope again: gone means deleted, still there means it was not.
+//
+// Stop starts no new request but lets those on the wire finish and be
+// settled; Pause holds new requests back (while the user is asked).
 package bulk

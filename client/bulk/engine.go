@@ -18,7 +18,13 @@ const (
 	// rateLimitRetries is how often a request still rate limited is tried
 	// again, after a pause of the whole pool (a 429 means nothing was done).
 	rateLimitRetries = 3
+	// settleTimeout bounds the listing that settles a lost answer; it runs
+	// even after Stop, since the DELETE before it may have taken effect.
+	settleTimeout = 30 * time.Second
 )
+
+// errStopped is the cause of the run's stop context after Stop.
+var errStopped = errors.New("stopped")
 
 // rateLimitPause is the first pause after a 429 whose wait is unknown; a
 // variable for tests.
@@ -55,10 +61,14 @@ type Options struct {
 
 // Run is a bulk delete running in the background.
 type Run struct {
-	api     API
-	once    onceDeleter
-	opts    Options
-	cancel  context.CancelFunc
+	api    API
+	once   onceDeleter
+	opts   Options
+	parent context.Context // the caller's: it ends requests on the wire
+	// stop ends the start of new requests (Stop, or the caller's ctx);
+	// requests already on the wire finish under parent.
+	stop    context.Context
+	cancel  context.CancelCauseFunc
 	slots   chan struct{}
 	updates chan struct{}
 	done    chan struct{}
@@ -69,12 +79,14 @@ type Run struct {
 	has      []bool
 	prog     Progress
 	final    []Result
-	resultMu sync.Mutex // serialises OnResult
+	resumed  chan struct{} // non-nil while paused; closed by Resume
+	resultMu sync.Mutex    // serialises OnResult
 }
 
 // Start deletes the targets in the background: one Result per distinct key
-// id, in the order of first appearance. Cancelling ctx (or Cancel) stops
-// it; keys not attempted by then end as Failed.
+// id, in the order of first appearance. Stop (or ctx's end) stops it; keys
+// not attempted by then end as NotAttempted. Cancelling ctx also ends the
+// requests on the wire; Stop lets them finish.
 func Start(ctx context.Context, api API, targets []Target, opts Options) *Run {
 	if opts.Concurrency <= 0 {
 		opts.Concurrency = DefaultConcurrency
@@ -91,8 +103,8 @@ func Start(ctx context.Context, api API, targets []Target, opts Options) *Run {
 		}
 	}
 	opts.Gate.SetBudget(opts.MaxWait)
-	ctx, cancel := context.WithCancel(ctx)
-	r := &Run{api: api, opts: opts, cancel: cancel, slots: make(chan struct{}, opts.Concurrency),
+	stop, cancel := context.WithCancelCause(ctx)
+	r := &Run{api: api, opts: opts, parent: ctx, stop: stop, cancel: cancel, slots: make(chan struct{}, opts.Concurrency),
 		updates: make(chan struct{}, 1), done: make(chan struct{})}
 	r.once, _ = api.(onceDeleter)
 	seen := map[string]bool{}
@@ -107,8 +119,8 @@ func Start(ctx context.Context, api API, targets []Target, opts Options) *Run {
 	r.prog.Total = len(r.targets)
 	go func() {
 		defer close(r.done)
-		defer cancel()
-		r.run(ctx)
+		defer cancel(nil)
+		r.run()
 	}()
 	return r
 }
@@ -145,13 +157,59 @@ func (r *Run) Results() []Result {
 	return r.final
 }
 
-// Cancel stops the run: keys not yet attempted end as Failed.
-func (r *Run) Cancel() { r.cancel() }
+// Stop starts no new request: the requests on the wire finish (within the
+// client's timeout) and are settled as usual; keys not yet attempted end as
+// NotAttempted.
+func (r *Run) Stop() { r.cancel(errStopped) }
+
+// Pause holds back every new request until Resume or Stop (while the user
+// is asked whether to stop); requests on the wire go on.
+func (r *Run) Pause() {
+	r.mu.Lock()
+	if r.resumed == nil {
+		r.resumed = make(chan struct{})
+	}
+	r.mu.Unlock()
+}
+
+// Resume lets new requests start again after Pause.
+func (r *Run) Resume() {
+	r.mu.Lock()
+	if r.resumed != nil {
+		close(r.resumed)
+		r.resumed = nil
+	}
+	r.mu.Unlock()
+}
+
+// waitResumed returns when the run is not paused, or with ctx's error.
+func (r *Run) waitResumed(ctx context.Context) error {
+	for {
+		r.mu.Lock()
+		ch := r.resumed
+		r.mu.Unlock()
+		if ch == nil {
+			return ctx.Err()
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+func (r *Run) paused() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.resumed != nil
+}
 
 // run re-reads the scopes (up to Concurrency listings at once) and deletes
 // each key that checks out as soon as its scope is read; listings and
 // DELETEs share the pool's slots.
-func (r *Run) run(ctx context.Context) {
+func (r *Run) run() {
+	ctx := r.stop
 	var order []client.Scope
 	groups := map[client.Scope][]int{}
 	for i, t := range r.targets {
@@ -166,7 +224,7 @@ func (r *Run) run(ctx context.Context) {
 	for range r.opts.Concurrency {
 		listers.Go(func() {
 			for g := range scopes {
-				r.reread(ctx, g, ready)
+				r.reread(g, ready)
 			}
 		})
 	}
@@ -188,19 +246,20 @@ func (r *Run) run(ctx context.Context) {
 	for range r.opts.Concurrency {
 		workers.Go(func() {
 			for i := range ready {
-				r.delete(ctx, i)
+				r.delete(i)
 			}
 		})
 	}
 	workers.Wait()
 
-	cause := context.Cause(ctx) // the caller's reason, such as a --timeout
-	if cause == nil {
-		cause = context.Canceled
+	// Stop leaves no reason; the caller's ctx its own (such as a --timeout).
+	var cause error
+	if c := context.Cause(ctx); c != nil && !errors.Is(c, errStopped) {
+		cause = c
 	}
 	for i := range r.targets {
 		if !r.hasResult(i) {
-			r.finish(i, Result{Outcome: Failed, Err: fmt.Errorf("not attempted: %w", cause)})
+			r.finish(i, Result{Outcome: NotAttempted, Err: cause})
 		}
 	}
 	r.mu.Lock()
@@ -210,15 +269,16 @@ func (r *Run) run(ctx context.Context) {
 
 // reread lists the scope of a group of keys once and hands on those still
 // there with the last use seen at review.
-func (r *Run) reread(ctx context.Context, group []int, ready chan<- int) {
+func (r *Run) reread(group []int, ready chan<- int) {
+	ctx := r.stop
 	scope := r.targets[group[0]].Scope
 	want := make(map[string]bool, len(group))
 	for _, i := range group {
 		want[r.targets[i].ID] = true
 	}
-	found, err := r.list(ctx, scope, want)
+	found, err := r.list(ctx, r.parent, true, scope, want)
 	if err != nil {
-		if ctx.Err() != nil {
+		if errors.As(err, new(notStarted)) || r.parent.Err() != nil {
 			return // not attempted
 		}
 		res := listFailure(err)
@@ -259,14 +319,15 @@ func listFailure(err error) Result {
 	return Result{Outcome: Failed, Err: fmt.Errorf("not attempted: re-reading its scope failed: %w", err)}
 }
 
-// list walks every page of a scope's keys and returns the wanted ones.
-func (r *Run) list(ctx context.Context, scope client.Scope, want map[string]bool) (map[string]client.APIKey, error) {
+// list walks every page of a scope's keys and returns the wanted ones;
+// waitCtx, reqCtx and fresh are as for call.
+func (r *Run) list(waitCtx, reqCtx context.Context, fresh bool, scope client.Scope, want map[string]bool) (map[string]client.APIKey, error) {
 	found := map[string]client.APIKey{}
 	var guard client.PageGuard
 	token := ""
 	for {
 		var page client.KeyPage
-		err := r.call(ctx, func(ctx context.Context) (err error) {
+		err := r.call(waitCtx, reqCtx, fresh, func(ctx context.Context) (err error) {
 			page, err = r.api.ListKeys(ctx, scope, client.ListOptions{Limit: audit.PageSize, PageToken: token})
 			return err
 		})
@@ -289,12 +350,12 @@ func (r *Run) list(ctx context.Context, scope client.Scope, want map[string]bool
 }
 
 // delete deletes one key that checked out, and settles a lost answer.
-func (r *Run) delete(ctx context.Context, i int) {
+func (r *Run) delete(i int) {
 	t := r.targets[i]
-	if ctx.Err() != nil {
+	if r.stop.Err() != nil {
 		return // not attempted
 	}
-	err := r.call(ctx, func(ctx context.Context) error {
+	err := r.call(r.stop, r.parent, true, func(ctx context.Context) error {
 		if r.once != nil {
 			return r.once.DeleteKeyOnce(ctx, t.Scope, t.ID)
 		}
@@ -302,12 +363,14 @@ func (r *Run) delete(ctx context.Context, i int) {
 	})
 	e, isAPI := client.AsError(err)
 	switch {
+	case errors.As(err, new(notStarted)):
+		return // not attempted (stopped while waiting for its turn)
 	case err == nil:
 		r.finish(i, Result{Outcome: Deleted})
 	case client.IsNotFound(err):
 		r.finish(i, Result{Outcome: AlreadyGone})
 	case answerLost(err):
-		r.finish(i, r.settle(ctx, t, err))
+		r.finish(i, r.settle(t, err))
 	case isAPI && e.Status >= 400 && e.Status < 500 && e.Status != http.StatusTooManyRequests:
 		r.finish(i, Result{Outcome: Refused, Err: err})
 	default:
@@ -325,12 +388,13 @@ func answerLost(err error) bool {
 }
 
 // settle lists the key's scope after a lost answer: gone means this run
-// deleted it, still there means it did not.
-func (r *Run) settle(ctx context.Context, t Target, lost error) Result {
-	if ctx.Err() != nil {
-		return Result{Outcome: Unknown, Err: lost}
-	}
-	found, err := r.list(ctx, t.Scope, map[string]bool{t.ID: true})
+// deleted it, still there means it did not. The listing has its own
+// bounded context: the DELETE was sent, so a stop (or the caller's ctx
+// ending) must not leave its outcome unknown.
+func (r *Run) settle(t Target, lost error) Result {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.parent), settleTimeout)
+	defer cancel()
+	found, err := r.list(ctx, ctx, false, t.Scope, map[string]bool{t.ID: true})
 	switch {
 	case err != nil && client.IsNotFound(err):
 		return Result{Outcome: Deleted, Settled: true} // its whole scope is gone
@@ -344,31 +408,50 @@ func (r *Run) settle(ctx context.Context, t Target, lost error) Result {
 	return Result{Outcome: Deleted, Settled: true}
 }
 
+// notStarted is a request that never went out: the wait for its turn
+// ended (Stop, or the caller's ctx).
+type notStarted struct{ err error }
+
+func (e notStarted) Error() string { return "not started: " + e.err.Error() }
+func (e notStarted) Unwrap() error { return e.err }
+
 // call runs one request when the gate is open and a slot is free. A
 // request still rate limited pauses the whole pool and is tried again.
-func (r *Run) call(ctx context.Context, request func(context.Context) error) error {
+// waitCtx ends the waiting (a notStarted error), reqCtx the request on the
+// wire; a fresh request (not the settling of one already sent) also waits
+// while the run is paused.
+func (r *Run) call(waitCtx, reqCtx context.Context, fresh bool, request func(context.Context) error) error {
 	gate := r.opts.Gate
 	for attempt := 0; ; {
-		if err := gate.Wait(ctx); err != nil {
+		if fresh {
+			if err := r.waitResumed(waitCtx); err != nil {
+				return notStarted{err}
+			}
+		}
+		if err := gate.Wait(waitCtx); err != nil {
+			if waitCtx.Err() != nil {
+				return notStarted{err}
+			}
 			return err
 		}
 		select {
 		case r.slots <- struct{}{}:
-		case <-ctx.Done():
-			return ctx.Err()
+		case <-waitCtx.Done():
+			return notStarted{waitCtx.Err()}
 		}
-		if time.Until(gate.Until()) > 0 { // closed while we queued for a slot
+		// Closed or paused while we queued for a slot, or stopped.
+		if time.Until(gate.Until()) > 0 || (fresh && r.paused()) || waitCtx.Err() != nil {
 			<-r.slots
 			continue
 		}
 		r.update(func(p *Progress) { p.InFlight++ })
-		err := request(ctx)
+		err := request(reqCtx)
 		<-r.slots
 		r.update(func(p *Progress) { p.InFlight-- })
 		if budget := gate.Exhausted(); budget != nil && err != nil {
 			return budget
 		}
-		if err == nil || !rateLimited(err) || attempt >= rateLimitRetries || ctx.Err() != nil {
+		if err == nil || !rateLimited(err) || attempt >= rateLimitRetries || reqCtx.Err() != nil {
 			return err
 		}
 		attempt++

@@ -30,12 +30,13 @@ const (
 	Refused                        // the server refused (see Result.Fix)
 	UsedSinceReview                // skipped: its last use moved since review
 	Unknown                        // the DELETE's answer was lost and no listing could tell
-	Failed                         // not deleted: not attempted, or a network or server failure
+	Failed                         // not deleted: a network or server failure
+	NotAttempted                   // the run stopped before its turn: not deleted
 	OutcomeCount
 )
 
-var outcomeNames = [OutcomeCount]string{"deleted", "already gone", "refused", "used since review", "outcome unknown", "failed"}
-var outcomeIDs = [OutcomeCount]string{"deleted", "gone", "refused", "skipped", "unknown", "failed"}
+var outcomeNames = [OutcomeCount]string{"deleted", "already gone", "refused", "used since review", "outcome unknown", "failed", "not attempted (stopped)"}
+var outcomeIDs = [OutcomeCount]string{"deleted", "gone", "refused", "skipped", "unknown", "failed", "stopped"}
 
 // String is the outcome for people ("used since review").
 func (o Outcome) String() string {
@@ -57,8 +58,9 @@ func (o Outcome) ID() string {
 type Result struct {
 	Target
 	Outcome Outcome
-	// Err says why for Refused, Unknown and Failed, and for AlreadyGone
-	// when the key's pod or inbox was not found. It comes partly from the
+	// Err says why for Refused, Unknown and Failed, for AlreadyGone when
+	// the key's pod or inbox was not found, and for NotAttempted when the
+	// caller's ctx ended the run (nil after Stop). It comes partly from the
 	// server: sanitise before display.
 	Err error
 	// Seen is the last use found at re-read, for UsedSinceReview (zero:

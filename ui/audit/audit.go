@@ -174,6 +174,8 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		return m, m.updateKey(msg)
 	case common.KeysGoneMsg:
 		return m, m.dropGone(msg)
+	case common.KeysUsedMsg:
+		return m, m.updateUsed(msg)
 	case tea.MouseMsg:
 		m.table, _ = m.table.Update(msg) // the wheel scrolls
 		return m, nil
@@ -328,17 +330,14 @@ func (m *Model) ShortHelp() []key.Binding {
 		return []key.Binding{searchApply, searchClear}
 	}
 	short := []key.Binding{m.KeyMap.Open, m.KeyMap.Search, m.showBinding(), m.podBinding(), m.retryBinding(), m.KeyMap.Rescan}
-	if m.mk.set.Len() > 0 {
-		return append([]key.Binding{m.mk.keys.Delete}, short...)
-	}
-	return short
+	return m.mk.keys.Footer(short, 1, m.mk.set.Len(), m.c.Settings.ReadOnly) // space mark after enter
 }
 
 // FullHelp is the ? page.
 func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{m.KeyMap.Open, m.KeyMap.Search, m.showBinding(), m.podBinding(), m.clearBinding(), m.retryBinding(), m.KeyMap.Rescan},
-		m.markBindings(),
+		m.mk.keys.Help(m.c.Settings.ReadOnly),
 		m.table.KeyMap.Bindings(),
 	}
 }

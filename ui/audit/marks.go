@@ -44,16 +44,13 @@ func markOf(k *audit.Key) marks.Mark {
 	}
 }
 
-// whereOf names a key's scope: "organization", "pod Acme", "inbox a@b.to
-// (Acme)".
+// whereOf names a key's scope as the keys screen does (common.Where):
+// "organization", "pod Acme", "inbox a@b.to".
 func whereOf(k *audit.Key) string {
-	switch s := k.Scope(); s.Kind {
-	case client.ScopeInbox:
-		return "inbox " + s.ID + " (" + k.PodName + ")"
-	case client.ScopePod:
-		return "pod " + k.PodName
+	if s := k.Scope(); s.Kind == client.ScopePod {
+		return common.Where(s, k.PodName)
 	}
-	return "organization"
+	return common.Where(k.Scope(), "")
 }
 
 // updateMarks handles space, * , u and D once a result is shown; handled
@@ -70,10 +67,10 @@ func (m *Model) updateMarks(k tea.KeyMsg) (handled bool, cmd tea.Cmd) {
 		}
 		sel := m.key(m.table.Cursor())
 		if !sel.IsBearer() {
-			return true, common.Notify(publicKeyNotice)
+			return true, common.Warn(publicKeyNotice)
 		}
 		if marks.IsOwn(m.c.Settings.OwnKeyPrefix, sel.Prefix) {
-			return true, common.Notify(marks.OwnKeyNotice)
+			return true, common.Warn(marks.OwnKeyNotice)
 		}
 		m.mk.set.Toggle(markOf(sel))
 		m.table.SetCursor(m.table.Cursor() + 1)
@@ -91,26 +88,34 @@ func (m *Model) updateMarks(k tea.KeyMsg) (handled bool, cmd tea.Cmd) {
 				n++
 			}
 		}
-		text := "Marked " + plural(n, "key") + " shown · " + m.mk.set.Status()
+		switch {
+		case n == 0 && public > 0:
+			return true, common.Warn("nothing to mark here: public keys are revoked in the AgentID tab")
+		case n == 0 && own:
+			return true, common.Warn(marks.OnlyOwnKey)
+		case n == 0:
+			return true, common.Warn("nothing to mark here: no keys shown")
+		}
+		var ownNote, publicNote string
 		if own {
-			text += " · not the key amkeys runs with"
+			ownNote = "not the key amkeys runs with"
 		}
 		if public > 0 {
-			text += " · " + plural(public, "public key") + " left out (the AgentID tab revokes them)"
+			publicNote = plural(public, "public key") + " left out (the AgentID tab revokes them)"
 		}
-		return true, common.Notify(text)
+		return true, common.Notify(marks.Marked(n, &m.mk.set, ownNote, publicNote))
 	case key.Matches(k, km.Clear):
-		if m.mk.set.Len() > 0 {
-			m.mk.set.Clear()
-			return true, common.Notify("Marks cleared")
+		if m.mk.set.Len() == 0 {
+			return true, common.Warn(marks.NoneToClear)
 		}
-		return true, nil
+		m.mk.set.Clear()
+		return true, common.Notify("Marks cleared")
 	case key.Matches(k, km.Delete):
 		switch {
 		case m.c.Settings.ReadOnly:
 			return true, common.ReadOnly
 		case m.mk.set.Len() == 0:
-			return true, common.Notify(marks.NoneMarked)
+			return true, common.Warn(marks.NoneMarked)
 		}
 		m.c.Push(bulkdelete.New(m.c, m.mk.set.All()))
 		return true, nil
@@ -152,6 +157,35 @@ func (m *Model) dropGone(msg common.KeysGoneMsg) tea.Cmd {
 	return m.countsCmd()
 }
 
+// updateUsed shows the new last use of keys a bulk delete kept (used
+// since review), and keeps it in their marks for the next review.
+func (m *Model) updateUsed(msg common.KeysUsedMsg) tea.Cmd {
+	if m.res == nil {
+		return nil
+	}
+	used := msg.Used()
+	changed := false
+	for i := range m.res.Keys {
+		if k := &m.res.Keys[i]; k.IsBearer() {
+			if at, ok := common.UsedAt(used, k.Scope(), k.ID); ok {
+				k.UsedAt, changed = at, true
+			}
+		}
+	}
+	m.mk.set.Update(func(mk *marks.Mark) {
+		if at, ok := common.UsedAt(used, mk.Own, mk.Target.ID); ok {
+			mk.Target.UsedAt = at
+		}
+	})
+	if !changed {
+		return nil
+	}
+	m.search.index.forget()
+	m.sum = audit.Summarize(m.res, m.policy())
+	m.refilterOn(m.selectedID(), m.table.Cursor())
+	return m.countsCmd()
+}
+
 // pruneMarks drops the marks of keys the result no longer holds: after a
 // delete, or a new complete audit (an incomplete one may just have missed
 // them).
@@ -175,12 +209,4 @@ func (m *Model) markPrefix() string {
 		return s + " · "
 	}
 	return ""
-}
-
-// markBindings are the marking keys; u and D only when something is marked.
-func (m *Model) markBindings() []key.Binding {
-	km := m.mk.keys
-	km.Delete.SetEnabled(m.mk.set.Len() > 0)
-	km.Clear.SetEnabled(m.mk.set.Len() > 0)
-	return []key.Binding{km.Mark, km.MarkAll, km.Clear, km.Delete}
 }

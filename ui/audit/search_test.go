@@ -7,6 +7,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/amkeys/amkeys/client"
 	"github.com/amkeys/amkeys/client/audit"
 	"github.com/amkeys/amkeys/ui/common"
 	"github.com/amkeys/amkeys/ui/keys"
@@ -235,4 +236,15 @@ func TestSlashFollowsRescanAndDeletes(t *testing.T) {
 	m.Update(uitest.Key("/"))
 	typeText(m, " lab")
 	sameIDs(t, "acme lab after a delete", shownIDs(m), wantIDs(m, func(k *audit.Key) bool { return contains(k.PodName, "acme lab") }))
+}
+
+// The audit writes "where" as the keys screen does (common.Where).
+func TestWhereOfMatchesTheKeysScreen(t *testing.T) {
+	pod := audit.Key{APIKey: client.APIKey{ID: "k", PodID: "p1"}, PodName: "Acme Support"}
+	inbox := audit.Key{APIKey: client.APIKey{ID: "k", PodID: "p1", InboxID: "a@b.to"}, PodName: "Acme Support"}
+	for k, want := range map[*audit.Key]string{&pod: "pod Acme Support", &inbox: "inbox a@b.to", {}: "organization"} {
+		if got := whereOf(k); got != want {
+			t.Errorf("whereOf = %q, want %q", got, want)
+		}
+	}
 }

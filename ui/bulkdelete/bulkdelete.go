@@ -2,11 +2,13 @@
 // (the count by scope, the most recent last use, the list, and the count
 // typed to confirm), the run on the audit's pool with a progress bar (esc
 // asks whether to stop), and a result table with one row per key. When it
-// ends, every screen is told which keys are gone (common.KeysGoneMsg).
+// ends, every screen is told which keys are gone (common.KeysGoneMsg) and
+// which were used since review (common.KeysUsedMsg).
 package bulkdelete
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -46,9 +48,10 @@ func DefaultKeyMap() KeyMap {
 		Cancel:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel (marks kept)")),
 		Scroll:  key.NewBinding(key.WithKeys("up", "down", "pgup", "pgdown"), key.WithHelp("↑/↓", "scroll")),
 		Stop:    key.NewBinding(key.WithKeys("esc", "q", "ctrl+c"), key.WithHelp("esc", "stop")),
-		Close:   key.NewBinding(key.WithKeys("enter", "esc"), key.WithHelp("enter/esc", "close")),
-		Yes:     key.NewBinding(key.WithKeys("y", "Y", "ctrl+c"), key.WithHelp("y", "stop")),
-		No:      key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n", "go on")),
+		// Close also takes esc, but the root's "esc back" names it.
+		Close: key.NewBinding(key.WithKeys("enter", "esc"), key.WithHelp("enter", "close")),
+		Yes:   key.NewBinding(key.WithKeys("y", "Y", "ctrl+c"), key.WithHelp("y", "stop")),
+		No:    key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n", "go on")),
 	}
 }
 
@@ -86,8 +89,11 @@ type Model struct {
 	width, height int
 }
 
-// New makes the review of the marked keys.
+// New makes the review of the marked keys, most recently used first
+// (never used last): the risky ones are what the reviewer must see.
 func New(c *common.Common, marked []marks.Mark) *Model {
+	marked = append([]marks.Mark(nil), marked...)
+	slices.SortStableFunc(marked, func(a, b marks.Mark) int { return b.Target.UsedAt.Compare(a.Target.UsedAt) })
 	in := textinput.New()
 	in.Prompt = "> "
 	in.CharLimit = 12
@@ -248,50 +254,52 @@ func (m *Model) updateRunning(k tea.KeyMsg) {
 	switch {
 	case m.asking && key.Matches(k, m.KeyMap.Yes):
 		m.asking, m.stopped = false, true
-		m.run.Cancel()
+		m.run.Stop() // the DELETEs on the wire finish and are counted
 	case m.asking && key.Matches(k, m.KeyMap.No):
 		m.asking = false
+		m.run.Resume()
 	case !m.asking && !m.stopped && key.Matches(k, m.KeyMap.Stop):
 		m.asking = true
+		m.run.Pause() // nothing new starts while the question is open
 	}
 }
 
 // finish shows the results and tells every screen which keys are gone.
 func (m *Model) finish() tea.Cmd {
-	m.phase, m.asking = finished, false
 	m.progress = m.run.Progress()
-	m.results = ordered(m.run.Results())
+	m.showResults(m.run.Results())
 	m.run = nil
-	m.table.SetRows(len(m.results))
-	if !m.anyDetail() {
-		m.table.SetColumns(resultColumns[:len(resultColumns)-1]) // the names get the room
-	}
-	m.resize()
 	own := make(map[string]marks.Mark, len(m.marks))
 	for _, mk := range m.marks {
 		own[mk.Target.ID] = mk
 	}
 	var gone common.KeysGoneMsg
+	var used common.KeysUsedMsg
 	for _, r := range m.results {
-		if r.Outcome == bulk.Deleted || r.Outcome == bulk.AlreadyGone {
+		switch r.Outcome {
+		case bulk.Deleted, bulk.AlreadyGone:
 			gone.Keys = append(gone.Keys, common.GoneKey{Scope: own[r.ID].Own, ID: r.ID})
+		case bulk.UsedSinceReview:
+			used.Keys = append(used.Keys, common.UsedKey{GoneKey: common.GoneKey{Scope: own[r.ID].Own, ID: r.ID}, UsedAt: r.Seen})
 		}
 	}
-	if len(gone.Keys) == 0 {
-		return nil
+	var cmds []tea.Cmd
+	if len(gone.Keys) > 0 {
+		cmds = append(cmds, func() tea.Msg { return gone })
 	}
-	return func() tea.Msg { return gone }
+	if len(used.Keys) > 0 {
+		cmds = append(cmds, func() tea.Msg { return used })
+	}
+	return tea.Batch(cmds...)
 }
 
-// anyDetail reports whether some result has something to say in the
-// detail column.
-func (m *Model) anyDetail() bool {
-	for i := range m.results {
-		if m.detail(&m.results[i]) != "" {
-			return true
-		}
-	}
-	return false
+// showResults switches to the result table.
+func (m *Model) showResults(results []bulk.Result) {
+	m.phase, m.asking = finished, false
+	m.results = ordered(results)
+	m.table.SetRows(len(m.results))
+	m.table.SetColumns(m.resultLayout())
+	m.resize()
 }
 
 // ordered puts what needs attention first (refused, skipped, unknown,

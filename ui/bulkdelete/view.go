@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/amkeys/amkeys/client"
 	"github.com/amkeys/amkeys/client/bulk"
 	"github.com/amkeys/amkeys/ui/format"
@@ -15,19 +17,50 @@ import (
 	"github.com/amkeys/amkeys/ui/table"
 )
 
+// reviewColumns: the prefix is kept longest, since names may differ only
+// at the end ("support-agent-017") and a shortened name would hide it.
 var reviewColumns = []table.Column{
 	{Title: "name", Flex: 3, Min: 10, Want: 20, Max: 40, Keep: 9},
-	{Title: "prefix", Width: 12, Min: 9, Keep: 6},
+	{Title: "prefix", Width: 12, Min: 9, Keep: 10},
 	{Title: "where", Flex: 2, Min: 8, Want: 16, Max: 40, Keep: 7},
 	{Title: "last used", Width: 14, Min: 11, Keep: 8},
 }
 
+// resultColumns are the result table's; resultLayout sizes outcome,
+// where and detail to what the results hold.
+// The outcome is never cut and the prefix (which tells keys apart) last;
+// the name gives way first.
 var resultColumns = []table.Column{
 	{Title: "outcome", Width: 17, Min: 12, Keep: 9},
-	{Title: "name", Flex: 2, Min: 10, Want: 16, Max: 32, Keep: 8},
-	{Title: "prefix", Width: 12, Min: 9, Keep: 3},
-	{Title: "where", Flex: 1, Min: 8, Want: 12, Max: 30, Keep: 4},
-	{Title: "detail", Flex: 3, Min: 10, Want: 24, Keep: 6},
+	{Title: "name", Flex: 2, Min: 12, Want: 16, Max: 32, Keep: 3},
+	{Title: "prefix", Width: 10, Min: 9, Keep: 8},
+	{Title: "where", Flex: 1, Min: 8, Want: 12, Max: maxWhere, Keep: 6},
+	{Title: "detail", Flex: 3, Min: 10, Want: 24, Keep: 4},
+}
+
+// maxWhere caps the where column ("inbox noreply@acme.agentmail.to" fits).
+const maxWhere = 40
+
+// resultLayout fits the columns to the results: outcome as wide as the
+// longest outcome shown, where as wide as the longest scope (up to
+// maxWhere), and detail the rest (dropped when no result has one).
+func (m *Model) resultLayout() []table.Column {
+	cols := append([]table.Column(nil), resultColumns...)
+	outcome, where, detail := len("outcome"), len("where"), 0
+	for i := range m.results {
+		r := &m.results[i]
+		outcome = max(outcome, ansi.StringWidth(r.Outcome.String()))
+		where = max(where, ansi.StringWidth(sanitize.Truncate(m.where(r.ID), maxWhere)))
+		detail = max(detail, ansi.StringWidth(m.detail(r)))
+	}
+	cols[0].Width, cols[0].Min = outcome, outcome
+	cols[3].Want = min(where, maxWhere)
+	cols[3].Min = min(cols[3].Min, cols[3].Want)
+	if detail == 0 {
+		return cols[:len(cols)-1] // the names get the room
+	}
+	cols[4].Want = max(detail, cols[4].Min)
+	return cols
 }
 
 const maxBar = 40
@@ -60,7 +93,11 @@ func (m *Model) reviewHead() []string {
 func (m *Model) reviewFoot() []string {
 	st := m.c.Styles
 	n := strconv.Itoa(len(m.marks))
-	foot := []string{sanitize.Truncate("Type "+n+" to delete them: anything using them stops working at once.", m.width)}
+	say := "Type " + n + " to delete them: anything using them stops working at once."
+	if ansi.StringWidth(say) > m.width {
+		say = "Type " + n + " to delete them (their users break at once)."
+	}
+	foot := []string{sanitize.Truncate(say, m.width)}
 	if m.roomy() {
 		foot = append([]string{""}, foot...)
 	}
@@ -100,8 +137,8 @@ func (m *Model) reviewView() string {
 		}
 		return ""
 	}, func(r, c int) styles.Paint {
-		if c == 3 && m.recent(m.marks[r].Target.UsedAt, now) {
-			return m.c.Styles.WarningCell
+		if m.recent(m.marks[r].Target.UsedAt, now) {
+			return m.c.Styles.WarningCell // the risky rows stand out whole
 		}
 		return styles.Paint{}
 	})
@@ -133,7 +170,9 @@ func (m *Model) lastUseLine() string {
 	return s
 }
 
-// countByScope is "12 keys: 3 organization, 7 in 2 pods, 2 in 1 inbox".
+// countByScope counts the keys by scope in a sentence: "4 organization
+// keys", "7 keys in 2 pods", "12 keys: 3 organization keys, 7 keys in 2
+// pods and 2 keys in 1 inbox".
 func countByScope(ms []marks.Mark) string {
 	org := 0
 	pods, inboxes := map[string]int{}, map[string]int{}
@@ -156,19 +195,26 @@ func countByScope(ms []marks.Mark) string {
 	}
 	var parts []string
 	if org > 0 {
-		parts = append(parts, strconv.Itoa(org)+" organization")
+		parts = append(parts, plural(org, "organization key"))
 	}
 	if n := sum(pods); n > 0 {
-		parts = append(parts, strconv.Itoa(n)+" in "+plural(len(pods), "pod"))
+		parts = append(parts, plural(n, "key")+" in "+plural(len(pods), "pod"))
 	}
 	if n := sum(inboxes); n > 0 {
 		in := "1 inbox"
 		if len(inboxes) != 1 {
 			in = strconv.Itoa(len(inboxes)) + " inboxes"
 		}
-		parts = append(parts, strconv.Itoa(n)+" in "+in)
+		parts = append(parts, plural(n, "key")+" in "+in)
 	}
-	return plural(len(ms), "key") + ": " + strings.Join(parts, ", ")
+	switch len(parts) {
+	case 0:
+		return "no keys"
+	case 1:
+		return parts[0]
+	}
+	last := len(parts) - 1
+	return plural(len(ms), "key") + ": " + strings.Join(parts[:last], ", ") + " and " + parts[last]
 }
 
 func (m *Model) runningView() string {
@@ -193,6 +239,7 @@ func (m *Model) runningView() string {
 	case m.asking:
 		lines = append(lines,
 			st.Warning.Render(sanitize.Truncate("Stop deleting? Keys deleted so far stay deleted; the rest are not attempted.", m.width)),
+			st.Muted.Render(sanitize.Truncate("(paused: no new delete starts until you answer)", m.width)),
 			sanitize.Truncate("y stops · n goes on", m.width))
 	case m.stopped:
 		lines = append(lines, st.Muted.Render(sanitize.Truncate("stopping: waiting for the requests on the wire…", m.width)))
@@ -265,7 +312,7 @@ func (m *Model) resultView() string {
 		switch m.results[r].Outcome {
 		case bulk.Deleted, bulk.AlreadyGone:
 			return styles.Paint{}
-		case bulk.UsedSinceReview:
+		case bulk.UsedSinceReview, bulk.NotAttempted:
 			return m.c.Styles.WarningCell
 		}
 		return m.c.Styles.DangerCell
@@ -300,7 +347,9 @@ func (m *Model) detail(r *bulk.Result) string {
 		}
 		return "used " + format.Ago(r.Seen, m.c.Now()) + ", after it was marked: kept"
 	case r.Outcome == bulk.Unknown && errors.Is(r.Err, client.ErrOutcomeUnknown):
-		return "the DELETE's answer was lost and listing could not tell: check the key"
+		return "answer lost, listing failed: check the key"
+	case r.Outcome == bulk.NotAttempted:
+		return "" // the outcome says it all; no Go error text
 	}
 	if r.Err != nil {
 		return r.Err.Error()

@@ -66,3 +66,17 @@ func (s KeyScope) Title() string {
 	}
 	return s.Name()
 }
+
+// Where names the scope a key is bound to, the same way on every screen:
+// "organization", "pod Acme Support", "inbox a@b.to". label is the pod's
+// name or the inbox's address (server text, sanitised when drawn); "" shows
+// the id.
+func Where(s client.Scope, label string) string {
+	if s.IsOrganization() {
+		return "organization"
+	}
+	if label == "" {
+		label = s.ID
+	}
+	return s.Kind.String() + " " + label
+}

@@ -100,7 +100,7 @@ func TestFlowPodInboxKeysCreateAndDelete(t *testing.T) {
 
 	// Delete the never-used key at the bottom: no typed name needed.
 	a.keys("G", "d")
-	a.waitFor("Delete this API key?", "support-archiver", "inbox ("+uitest.SupportInbox+")")
+	a.waitFor("Delete this API key?", "support-archiver", "inbox "+uitest.SupportInbox)
 	a.keys("y")
 	a.waitFor("Deleted key support-archiver", "2 keys")
 	if findKey(api.KeysOf(client.InboxScope(uitest.SupportInbox)), "support-archiver") != nil {

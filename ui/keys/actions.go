@@ -122,18 +122,14 @@ func DeleteConfirm(c *common.Common, scope common.KeyScope, k client.APIKey) con
 	return o
 }
 
-// ScopeText says what k is bound to: "pod (Acme Support)", "inbox
-// (a@b.to)", "organization". A key listed in a scope but bound to a
+// ScopeText says what k is bound to (common.Where): "pod Acme Support",
+// "inbox a@b.to", "organization". A key listed in a scope but bound to a
 // narrower one (an inbox key in its pod's list) shows that one's id.
 func ScopeText(in common.KeyScope, k client.APIKey) string {
-	ks := k.Scope()
-	switch {
-	case ks.IsOrganization():
-		return "organization"
-	case ks == in.Scope:
-		return ks.Kind.String() + " (" + in.Name() + ")"
+	if ks := k.Scope(); ks != in.Scope {
+		return common.Where(ks, "")
 	}
-	return ks.Kind.String() + " (" + ks.ID + ")"
+	return common.Where(in.Scope, in.Label)
 }
 
 // typeable picks what the user must type: the name, unless it is blank or

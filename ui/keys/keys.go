@@ -208,10 +208,8 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.list.Filtering() {
 		return []key.Binding{m.list.KeyMap.AcceptFilter, m.list.KeyMap.ClearFilter}
 	}
-	if m.mk.set.Len() > 0 {
-		return append([]key.Binding{m.mk.keys.Delete}, m.bindings()...)
-	}
-	return m.bindings()
+	// space mark after the key actions (enter, n, d, R).
+	return m.mk.keys.Footer(m.bindings(), 4, m.mk.set.Len(), m.c.Settings.ReadOnly)
 }
 
 func (m *Model) bindings() []key.Binding {
@@ -223,7 +221,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	if m.dialog != nil {
 		return [][]key.Binding{m.dialog.Bindings()}
 	}
-	return [][]key.Binding{m.bindings(), m.markBindings(), m.list.Table.KeyMap.Bindings()}
+	return [][]key.Binding{m.bindings(), m.mk.keys.Help(m.c.Settings.ReadOnly), m.list.Table.KeyMap.Bindings()}
 }
 
 func (m *Model) sortBinding() key.Binding {

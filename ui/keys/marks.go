@@ -53,6 +53,21 @@ func (m *Model) updateMarks(msg tea.Msg) (handled bool, cmd tea.Cmd) {
 		m.list.Remove(func(k *client.APIKey) bool { return common.Has(gone, k.Scope(), k.ID) })
 		m.mk.set.Keep(func(mk marks.Mark) bool { return !common.Has(gone, mk.Own, mk.Target.ID) })
 		return true, nil
+	case common.KeysUsedMsg:
+		used := msg.Used()
+		m.list.Edit(func(k *client.APIKey) bool {
+			at, ok := common.UsedAt(used, k.Scope(), k.ID)
+			if ok {
+				k.UsedAt = at
+			}
+			return ok
+		})
+		m.mk.set.Update(func(mk *marks.Mark) { // the next review shows the new use
+			if at, ok := common.UsedAt(used, mk.Own, mk.Target.ID); ok {
+				mk.Target.UsedAt = at
+			}
+		})
+		return true, nil
 	case tea.KeyMsg:
 		if m.list.Filtering() || m.dialog != nil {
 			return false, nil
@@ -65,7 +80,7 @@ func (m *Model) updateMarks(msg tea.Msg) (handled bool, cmd tea.Cmd) {
 				return true, nil
 			}
 			if marks.IsOwn(m.c.Settings.OwnKeyPrefix, sel.Prefix) {
-				return true, common.Notify(marks.OwnKeyNotice)
+				return true, common.Warn(marks.OwnKeyNotice)
 			}
 			m.mk.set.Toggle(m.markOf(sel))
 			m.list, cmd = m.list.Update(tea.KeyMsg{Type: tea.KeyDown}) // on to the next row, loading more as it goes
@@ -79,7 +94,7 @@ func (m *Model) updateMarks(msg tea.Msg) (handled bool, cmd tea.Cmd) {
 		case key.Matches(msg, km.Clear):
 			m.mk.pending = false
 			if m.mk.set.Len() == 0 {
-				return true, nil
+				return true, common.Warn(marks.NoneToClear)
 			}
 			m.mk.set.Clear()
 			return true, common.Notify("Marks cleared")
@@ -88,7 +103,7 @@ func (m *Model) updateMarks(msg tea.Msg) (handled bool, cmd tea.Cmd) {
 			case m.c.Settings.ReadOnly:
 				return true, common.ReadOnly
 			case m.mk.set.Len() == 0:
-				return true, common.Notify(marks.NoneMarked)
+				return true, common.Warn(marks.NoneMarked)
 			}
 			m.c.Push(bulkdelete.New(m.c, m.mk.set.All()))
 			return true, nil
@@ -118,7 +133,7 @@ func (m *Model) afterMarks(msg tea.Msg) tea.Cmd {
 	}
 	if m.mk.pending && !m.list.Loading() {
 		m.mk.pending = false // the loading stopped (an error says why)
-		return common.Notify("Not every page could be loaded: nothing was marked")
+		return common.Warn("Not every page could be loaded: nothing was marked")
 	}
 	return nil
 }
@@ -135,11 +150,17 @@ func (m *Model) markShown() tea.Cmd {
 		m.mk.set.Add(m.markOf(k))
 		n++
 	}
-	text := "Marked " + plural(n, "key") + " shown · " + m.mk.set.Status()
-	if own {
-		text += " · not the key amkeys runs with"
+	switch {
+	case n == 0 && own:
+		return common.Warn(marks.OnlyOwnKey)
+	case n == 0:
+		return common.Warn("nothing to mark here: no keys shown")
 	}
-	return common.Notify(text)
+	note := ""
+	if own {
+		note = "not the key amkeys runs with"
+	}
+	return common.Notify(marks.Marked(n, &m.mk.set, note))
 }
 
 // markStatus is the status line's " · 12 marked" ("" when none).
@@ -148,14 +169,6 @@ func (m *Model) markStatus() string {
 		return " · " + s
 	}
 	return ""
-}
-
-// markBindings are the marking keys; D only when something is marked.
-func (m *Model) markBindings() []key.Binding {
-	km := m.mk.keys
-	km.Delete.SetEnabled(m.mk.set.Len() > 0)
-	km.Clear.SetEnabled(m.mk.set.Len() > 0)
-	return []key.Binding{km.Mark, km.MarkAll, km.Clear, km.Delete}
 }
 
 // bulkTarget is k as the review saw it, deleted through the scope it is

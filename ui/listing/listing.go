@@ -347,6 +347,26 @@ func (m *Model[T]) remove(drop func(*T) bool) int {
 	return removed
 }
 
+// Edit changes the items for which change returns true (a field the
+// server changed, such as a last use) and puts them where the order and
+// the filter now want them; it returns how many changed.
+func (m *Model[T]) Edit(change func(*T) bool) int {
+	changed := 0
+	m.keepSelectionByID(func() {
+		for i := range m.items {
+			if change(&m.items[i]) {
+				m.sigs[i] = m.sign(&m.items[i])
+				changed++
+			}
+		}
+		if changed > 0 {
+			m.resort()
+			m.refilter(false)
+		}
+	})
+	return changed
+}
+
 // Prepend inserts an item at the top (after a create), as the server's
 // newest-first order would, and selects it wherever the order puts it.
 func (m *Model[T]) Prepend(item T) {

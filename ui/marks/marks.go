@@ -6,6 +6,7 @@ package marks
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 
@@ -94,6 +95,15 @@ func (s *Set) Remove(id ID) bool {
 	return true
 }
 
+// Update changes every mark in place (not its identity).
+func (s *Set) Update(change func(*Mark)) {
+	for i := range s.list {
+		id := s.list[i].ID()
+		change(&s.list[i])
+		s.list[i].Own, s.list[i].Target.ID = id.Scope, id.Key
+	}
+}
+
 // Clear unmarks every key.
 func (s *Set) Clear() { s.by, s.list = nil, nil }
 
@@ -142,8 +152,75 @@ func DefaultKeyMap() KeyMap {
 	}
 }
 
+// Help is the ? page's marking keys: always all of them, so that they can
+// be found before anything is marked; D not in read-only mode (where it
+// still answers, with the read-only warning).
+func (k KeyMap) Help(readOnly bool) []key.Binding {
+	if readOnly {
+		return []key.Binding{k.Mark, k.MarkAll, k.Clear}
+	}
+	return []key.Binding{k.Mark, k.MarkAll, k.Clear, k.Delete}
+}
+
+// DeleteMarked is the footer's "D delete 3 marked"; ok is false when
+// nothing is marked or in read-only mode.
+func (k KeyMap) DeleteMarked(marked int, readOnly bool) (b key.Binding, ok bool) {
+	if marked == 0 || readOnly {
+		return b, false
+	}
+	b = k.Delete
+	b.SetHelp(b.Help().Key, "delete "+strconv.Itoa(marked)+" marked")
+	return b, true
+}
+
+// Footer puts "D delete N marked" in front of a screen's footer when it
+// applies, and "space mark" after its first `after` keys. In read-only
+// mode marking leads nowhere, so the footer keeps its room (? lists it).
+func (k KeyMap) Footer(bindings []key.Binding, after, marked int, readOnly bool) []key.Binding {
+	if readOnly {
+		return bindings
+	}
+	after = min(after, len(bindings))
+	out := make([]key.Binding, 0, len(bindings)+2)
+	if d, ok := k.DeleteMarked(marked, readOnly); ok {
+		out = append(out, d)
+	}
+	out = append(out, bindings[:after]...)
+	out = append(out, k.Mark)
+	return append(out, bindings[after:]...)
+}
+
 // NoneMarked is what D says when nothing is marked.
 const NoneMarked = "no keys marked: space marks a key, * marks all shown"
+
+// OnlyOwnKey is what * says when the only key shown is the one amkeys
+// runs with.
+const OnlyOwnKey = "nothing to mark here: only the key amkeys runs with is shown (d deletes it alone)"
+
+// NoneToClear is what u says when nothing is marked.
+const NoneToClear = "no marks to clear"
+
+// Marked is what * says: "Marked 3 keys shown · 5 marked", then the notes
+// that apply (none empty).
+func Marked(n int, set *Set, notes ...string) string {
+	parts := []string{"Marked " + plural(n, "key") + " shown"}
+	if s := set.Status(); s != "" {
+		parts = append(parts, s)
+	}
+	for _, note := range notes {
+		if note != "" {
+			parts = append(parts, note)
+		}
+	}
+	return strings.Join(parts, " · ")
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
 
 // OwnKeyNotice is why the key amkeys runs with cannot be marked: deleting
 // it in the middle of a bulk delete would fail every request after it.
