@@ -38,10 +38,11 @@ import (
 // clipboard tool's environment.
 const sigKey = "am_sigTestAdminKey_5b0c9e1d27"
 
-// exitBound fails a run that takes longer from signal to exit. The goal
-// is 1 s; the bound leaves room for a busy machine, and the measured
-// figures are logged.
-const exitBound = 5 * time.Second
+// exitBound fails a run that takes longer from signal to exit: it catches
+// a hang, not a slow exit. The goal is 1 s and the measured figures are
+// logged; the bound leaves a machine busy with other builds (CI shares its
+// CPUs) 15 times that.
+const exitBound = 15 * time.Second
 
 func TestSignals(t *testing.T) {
 	bin := buildAmkeys(t)
@@ -621,7 +622,7 @@ func clipboardDisplay(t *testing.T) string {
 // returns before the X server has handed the selection to it, so the
 // clear amkeys made just before it exited can take a moment to show.
 func clipboardLoses(display, secret string) error {
-	deadline := time.Now().Add(3 * time.Second)
+	deadline := time.Now().Add(10 * time.Second) // room for a busy X server
 	for {
 		got, err := readClipboard(display)
 		if err == nil && got != secret {
@@ -631,7 +632,7 @@ func clipboardLoses(display, secret string) error {
 			if err != nil {
 				return fmt.Errorf("the clipboard cannot be read after exit: %v", err)
 			}
-			return fmt.Errorf("the clipboard still holds the copied key 3 s after exit")
+			return fmt.Errorf("the clipboard still holds the copied key 10 s after exit")
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
