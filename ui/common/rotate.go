@@ -12,6 +12,9 @@ import (
 type RotateMsg struct {
 	Scope KeyScope
 	Key   client.APIKey
+	// Leaked is set by the leak lookup: the rotation then says to delete
+	// the old key as soon as the new one is deployed, not once it is quiet.
+	Leaked bool
 }
 
 // Rotate returns a command asking for the rotation of k in scope.

@@ -347,6 +347,28 @@ func (m *Model[T]) remove(drop func(*T) bool) int {
 	return removed
 }
 
+// Replace puts item in place of the loaded item with its id (after
+// another screen read it again), keeping the selection; false if no item
+// with that id is loaded.
+func (m *Model[T]) Replace(item T) bool {
+	if m.cfg.ID == nil {
+		return false
+	}
+	id := m.cfg.ID(&item)
+	for i := range m.items {
+		if m.cfg.ID(&m.items[i]) == id {
+			m.keepSelectionByID(func() {
+				m.items[i] = item
+				m.sigs[i] = m.sign(&m.items[i])
+				m.resort()
+				m.refilter(false)
+			})
+			return true
+		}
+	}
+	return false
+}
+
 // Prepend inserts an item at the top (after a create), as the server's
 // newest-first order would, and selects it wherever the order puts it.
 func (m *Model[T]) Prepend(item T) {
