@@ -389,7 +389,7 @@ func (m *Review) onMismatchDeleted(msg mismatchDeletedMsg) tea.Cmd {
 	}
 	m.state = reviewing
 	m.problem = []string{
-		"The server granted the replacement less than the old key has (" + granted + "; it lacks " + strings.Join(msg.lost, ", ") + "), so amkeys deleted it again before showing its secret. The old key is untouched.",
+		"The server did not grant the replacement " + strings.Join(msg.lost, ", ") + " (it got " + granted + "), so amkeys deleted it again before showing its secret. The old key is untouched.",
 		"Check the permissions the API knows, or create a key by hand with n. enter tries again.",
 	}
 	return nil
