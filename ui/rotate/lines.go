@@ -97,7 +97,7 @@ func (l *lines) keep(height int) ([]bool, int) {
 	}
 	hidden := 0
 	for i, ln := range l.out {
-		if !keep[i] && ln.rank != rankBlank {
+		if !keep[i] && ln.text != "" {
 			hidden++
 		}
 	}

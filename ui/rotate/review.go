@@ -165,13 +165,13 @@ func (m *Review) Name() string { return m.name }
 // the review can say one exists before a second is made.
 func (m *Review) Init() tea.Cmd {
 	m.existingReq = m.c.NextRequestID()
-	id, api, ctx, scope, name, size := m.existingReq, m.c.API, m.c.Ctx, m.where.Scope, m.name, m.c.Settings.PageSize
+	id, api, ctx, scope, name, size, oldID := m.existingReq, m.c.API, m.c.Ctx, m.where.Scope, m.name, m.c.Settings.PageSize, m.old.ID
 	return func() tea.Msg {
 		rctx, cancel := context.WithTimeout(ctx, common.RequestTimeout)
 		defer cancel()
 		var found []client.APIKey
 		err := eachKey(rctx, api, scope, size, func(k client.APIKey) bool {
-			if k.Name == name {
+			if k.Name == name && k.ID != oldID { // a replacement rotated again today is named like its own
 				found = append(found, k)
 			}
 			return true

@@ -184,7 +184,7 @@ func (m *Watch) updateKey(k tea.KeyMsg) tea.Cmd {
 	case k.Type == tea.KeyEsc:
 		m.c.Pop()
 		if !m.oldGone {
-			return common.Notify("Left the rotation watch: both keys keep working. Delete the old key from its keys list when it is quiet.")
+			return common.Notify("Left the rotation watch: both keys keep working.")
 		}
 	case k.Type == tea.KeyCtrlC || k.String() == "q":
 		m.quitting = true
