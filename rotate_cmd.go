@@ -276,8 +276,12 @@ func (rot *rotation) checkReplacement(ctx context.Context, scope client.Scope, o
 		rot.rollback(ctx, scope, created)
 		return exitIncomplete
 	case !k.Permissions.Equal(old.Permissions):
-		fmt.Fprintf(rot.stderr, "amkeys rotate: the server granted the new key %s, not %s as the old key has (it drops names it no longer knows); the secret was not stored\n",
-			sanitize.Truncate(k.Permissions.String(), 300), sanitize.Truncate(old.Permissions.String(), 300))
+		lost := ""
+		if l := rotated.Lost(old.Permissions, k.Permissions); len(l) > 0 {
+			lost = " (it lacks " + strings.Join(l, ", ") + ")"
+		}
+		fmt.Fprintf(rot.stderr, "amkeys rotate: the server granted the new key %s, not %s as the old key has%s: the API drops names it no longer knows; the new key is deleted again and the secret was not stored\n",
+			sanitize.Truncate(k.Permissions.String(), 300), sanitize.Truncate(old.Permissions.String(), 300), sanitize.Truncate(lost, 300))
 		rot.rollback(ctx, scope, created)
 		return exitFail
 	}

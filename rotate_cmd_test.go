@@ -345,7 +345,7 @@ func TestRotateRefusesAReplacementWithFewerPermissions(t *testing.T) {
 	old := srv.AddKey(pod.ID, "legacy", client.Restricted("inbox_read", "calendar_read"), time.Time{})
 	path := filepath.Join(t.TempDir(), "new.key")
 	code, out, errs := runCmd(t, "rotate", "--key", old.ID, "--secret-to", path)
-	if code != exitFail || !strings.Contains(errs, "calendar_read") || !strings.Contains(errs, "deleted again") || out != "" {
+	if code != exitFail || !strings.Contains(errs, "it lacks calendar_read") || !strings.Contains(errs, "deleted again") || out != "" {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
 	}
 	if _, err := os.Stat(path); err == nil {
@@ -354,5 +354,13 @@ func TestRotateRefusesAReplacementWithFewerPermissions(t *testing.T) {
 	page, err := plainClient(t, srv, srv.AdminKey()).ListKeys(context.Background(), client.PodScope(pod.ID), client.ListOptions{})
 	if err != nil || len(page.Keys) != 1 {
 		t.Errorf("the pod holds %d keys (%v), want only the old one", len(page.Keys), err)
+	}
+}
+
+// Rotating a replacement replaces its "(rotated …)" suffix with today's
+// instead of adding a second one.
+func TestRotateDoesNotStackSuffixes(t *testing.T) {
+	if got := rotatedName("ci (rotated 2026-01-01)", time.Date(2026, 2, 3, 4, 0, 0, 0, time.UTC)); got != "ci (rotated 2026-02-03)" {
+		t.Errorf("rotatedName = %q", got)
 	}
 }

@@ -171,7 +171,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.c.Settings.ReadOnly { // a rotation creates a key
 			return m, common.ReadOnly
 		}
-		m.c.Push(rotate.New(m.c, msg.Scope, msg.Key))
+		m.c.Push(rotate.New(m.c, msg.Scope, msg.Key, rotate.WithLeaked(msg.Leaked)))
 		return m, m.navigate()
 	case common.ErrorMsg:
 		m.err = &msg

@@ -13,7 +13,9 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/amkeys/amkeys/client"
 	"github.com/amkeys/amkeys/ui/common"
+	"github.com/amkeys/amkeys/ui/secret"
 	"github.com/amkeys/amkeys/ui/uitest"
 )
 
@@ -53,7 +55,14 @@ func TestEveryDialogFitsFromTheMinimumSize(t *testing.T) {
 		{"rotation review", nil, func(m *Model) { press(m, "enter", "G", "R") },
 			[]string{"Rotate the API key", "The replacement", "enter/y creates the replacement"}},
 		{"rotation watch", func(c *common.Common) { c.Settings.RotatePollEvery = time.Millisecond }, func(m *Model) { press(m, "enter", "G", "R", "enter", "esc", "y") },
-			[]string{"The old key", "quiet for", "first use", "r checks now"}},
+			[]string{"The old key", "state", "first use", "r checks now"}},
+		{"rotation secret (36 permissions)", func(c *common.Common) {
+			ks := c.API.(*uitest.FakeAPI).Keys[uitest.ScopesPodID]
+			for i := range ks {
+				ks[i].Permissions = client.Restricted(client.CurrentPermissionNames()...)
+			}
+		}, func(m *Model) { press(m, "enter", "G", "R", "enter") },
+			[]string{"Key created.", "36 of 36", "secret", secret.Mask + "   (v reveals it)"}},
 		{"new pod form", nil, func(m *Model) { press(m, "n") },
 			[]string{"Name", "Client id", "ctrl+s creates the pod"}},
 		{"new inbox form", nil, func(m *Model) { press(m, "enter", "2", "n") },

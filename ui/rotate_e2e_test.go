@@ -31,7 +31,9 @@ func TestEndToEndRotation(t *testing.T) {
 	waitFor(t, tm, "Have you stored the secret?")
 	tm.Type("y")
 	waitFor(t, tm, "r checks now")
-	tm.Type("q")
+	tm.Type("q") // asks: the watch ends with amkeys
+	waitFor(t, tm, "The rotation watch ends; both keys keep working")
+	tm.Type("y")
 	tm.WaitFinished(t, teatest.WithFinalTimeout(uitest.Patience))
 
 	final := tm.FinalModel(t).(*Model)

@@ -233,10 +233,19 @@ func TestRotationFromTheKeysScreenToTheDeletedOldKey(t *testing.T) {
 	f = r.frame(r.old.Prefix, created.Prefix)
 	uitest.Golden(t, "rotate-watch-80x24", f)
 	frames = append(frames, f)
-	for _, want := range []string{"not used yet", "0s (since the rotation started)", "the same as the old key's"} {
+	for _, want := range []string{"not used yet", "state        never used", "the same as the old key's"} {
 		if !strings.Contains(f, want) {
 			t.Errorf("watch lacks %q:\n%s", want, f)
 		}
+	}
+	// d before the new key was used warns in the dialog; esc keeps both.
+	press(r.m, "d")
+	if f := r.frame(); !strings.Contains(f, "The new key has not been used yet: anything still using the old key") {
+		t.Errorf("d with the new key unused does not warn:\n%s", f)
+	}
+	press(r.m, "esc")
+	if r.m.Top() != watch || len(r.inboxKeys(t)) != 2 {
+		t.Fatalf("esc in the dialog left %T on top, %d keys", r.m.Top(), len(r.inboxKeys(t)))
 	}
 
 	// Ten minutes on, the old key is used, then both are read again (r).
@@ -251,9 +260,24 @@ func TestRotationFromTheKeysScreenToTheDeletedOldKey(t *testing.T) {
 	}
 	f = r.frame()
 	frames = append(frames, f)
-	for _, want := range []string{"14m (since its last use)", "in use: last used 12 min ago", "checked just now"} {
+	for _, want := range []string{"quiet for 14m (last used 2026-11-28 12:10:00 UTC)", "in use: last used 12 min ago", "checked just now"} {
 		if !strings.Contains(f, want) {
 			t.Errorf("watch after r lacks %q:\n%s", want, f)
+		}
+	}
+	// The keys screen below shows both keys as the watch read them.
+	for _, want := range []client.APIKey{watch.Old(), watch.New()} {
+		found := false
+		for i := range ks.List().Len() {
+			if k := ks.List().Item(i); k.ID == want.ID {
+				found = true
+				if !k.UsedAt.Equal(want.UsedAt) {
+					t.Errorf("keys screen: %s last used %v, the watch read %v", k.Name, k.UsedAt, want.UsedAt)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("keys screen lacks %s", want.Name)
 		}
 	}
 
@@ -282,6 +306,13 @@ func TestRotationFromTheKeysScreenToTheDeletedOldKey(t *testing.T) {
 	frames = append(frames, f)
 	if !strings.Contains(f, "deleted") || !slices.Contains(notices, "Deleted key ci deploy") {
 		t.Errorf("after the delete: notices %q, frame:\n%s", notices, f)
+	}
+	// The rotation is over: no more reads, and the screen says so.
+	if strings.Contains(f, "r checks now") || strings.Contains(f, "every ") || !strings.Contains(f, "no more checks") {
+		t.Errorf("after the delete the watch still offers checks:\n%s", f)
+	}
+	if _, cmd := watch.Update(uitest.Key("r")); cmd != nil {
+		t.Error("r after the delete still reads the keys")
 	}
 	press(r.m, "esc")
 	if ks.List().Len() != 1 {

@@ -67,6 +67,11 @@ func (m *Model) updateActions(msg tea.Msg) (handled bool, cmd tea.Cmd) {
 			m.list.Prepend(msg.Key)
 			return true, nil
 		}
+	case updatedMsg:
+		if msg.scope == m.scope.Scope {
+			m.list.Replace(msg.key)
+			return true, nil
+		}
 	case createkey.StaleMsg:
 		if msg.Scope == m.scope.Scope {
 			return true, m.list.Reload()

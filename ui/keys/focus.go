@@ -94,3 +94,15 @@ func DeleteResult(msg tea.Msg) (Deletion, bool) {
 func Deleted(scope client.Scope, keyID, name string) tea.Msg {
 	return deletedMsg{scope: scope, keyID: keyID, name: name}
 }
+
+// updatedMsg carries a key as another screen last read it.
+type updatedMsg struct {
+	scope client.Scope
+	key   client.APIKey
+}
+
+// Updated tells the keys screen of scope that another screen read k again
+// (the rotation's watch: its last use): the row shows it without a reload.
+func Updated(scope client.Scope, k client.APIKey) tea.Msg {
+	return updatedMsg{scope: scope, key: k}
+}

@@ -367,6 +367,23 @@ func (m *Model[T]) Edit(change func(*T) bool) int {
 	return changed
 }
 
+// Replace puts item in place of the loaded item with its id (after
+// another screen read it again), keeping the selection; false if no item
+// with that id is loaded.
+func (m *Model[T]) Replace(item T) bool {
+	if m.cfg.ID == nil {
+		return false
+	}
+	id := m.cfg.ID(&item)
+	return m.Edit(func(it *T) bool {
+		if m.cfg.ID(it) != id {
+			return false
+		}
+		*it = item
+		return true
+	}) > 0
+}
+
 // Prepend inserts an item at the top (after a create), as the server's
 // newest-first order would, and selects it wherever the order puts it.
 func (m *Model[T]) Prepend(item T) {

@@ -1,6 +1,7 @@
 package rotate
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
@@ -61,8 +62,26 @@ func (l *lines) wrap(r rank, st lipgloss.Style, text string, maxLines int) {
 func (l *lines) blank() { l.out = append(l.out, line{rank: rankBlank}) }
 
 // fit keeps the height lines of lowest rank (earlier first among equals), in
-// their order; height <= 0 keeps all.
+// their order; height <= 0 keeps all. When it leaves out text (not just
+// spacing), its last line says so.
 func (l *lines) fit(height int) string {
+	keep, hidden := l.keep(height)
+	if hidden > 0 && height > 1 {
+		keep, hidden = l.keep(height - 1)
+	}
+	s := l.join(keep)
+	if hidden > 0 && height > 1 {
+		more := strconv.Itoa(hidden) + " more lines"
+		if hidden == 1 {
+			more = "1 more line"
+		}
+		s += "\n" + sanitize.Truncate("… "+more+": a taller window shows them", l.width)
+	}
+	return s
+}
+
+// keep picks the lines fit shows and counts the text lines left out.
+func (l *lines) keep(height int) ([]bool, int) {
 	keep := make([]bool, len(l.out))
 	left := height
 	if height <= 0 {
@@ -76,6 +95,16 @@ func (l *lines) fit(height int) string {
 			}
 		}
 	}
+	hidden := 0
+	for i, ln := range l.out {
+		if !keep[i] && ln.text != "" {
+			hidden++
+		}
+	}
+	return keep, hidden
+}
+
+func (l *lines) join(keep []bool) string {
 	var b strings.Builder
 	first := true
 	for i, ln := range l.out {

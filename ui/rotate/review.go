@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -46,10 +47,18 @@ func DefaultReviewKeyMap() ReviewKeyMap {
 // Option changes a rotation's defaults (for tests).
 type Option func(*options)
 
-type options struct{ every time.Duration }
+type options struct {
+	every  time.Duration
+	leaked bool
+}
 
 // WithPollEvery sets the watch's interval between reads of both keys.
 func WithPollEvery(d time.Duration) Option { return func(o *options) { o.every = d } }
+
+// WithLeaked marks the old key as leaked (the leak lookup found it): the
+// review and the watch say to delete it as soon as the new key is
+// deployed, not to wait for it to go quiet.
+func WithLeaked(leaked bool) Option { return func(o *options) { o.leaked = leaked } }
 
 // state is where the review is.
 type state int
@@ -80,6 +89,23 @@ type orphanDeletedMsg struct {
 	err error
 }
 
+// mismatchDeletedMsg is the answer to deleting a replacement the server
+// granted less than the review promised; created is handed to the secret
+// screen if the delete failed.
+type mismatchDeletedMsg struct {
+	id      int
+	created client.CreatedAPIKey
+	lost    []string
+	err     error
+}
+
+// existingMsg lists keys that already have the replacement's name (an
+// earlier rotation today).
+type existingMsg struct {
+	id    int
+	found []client.APIKey
+}
+
 // lookupMsg is the listing that settles a create whose answer was lost.
 type lookupMsg struct {
 	id    int
@@ -104,8 +130,13 @@ type Review struct {
 	info    string
 	orphan  *client.APIKey // the replacement a lost answer left, secret unknown
 	dialog  *confirm.Model // deleting the orphan
-	width   int
-	height  int
+	// ungrantable are the old key's permissions the API does not know: the
+	// replacement cannot get them, and the review says so.
+	ungrantable []string
+	existing    []client.APIKey // keys already named like the replacement
+	existingReq int
+	width       int
+	height      int
 }
 
 // New starts the rotation of k, listed in scope (a keys screen's, the key
@@ -123,14 +154,34 @@ func New(c *common.Common, scope common.KeyScope, k client.APIKey, opts ...Optio
 		where = common.KeyScope{Scope: k.Scope()}
 	}
 	day := c.Now().In(c.Times().Loc)
-	return &Review{c: c, list: scope, where: where, old: k, name: rotated.Name(k.Name, day), opts: o, KeyMap: DefaultReviewKeyMap()}
+	return &Review{c: c, list: scope, where: where, old: k, name: rotated.Name(k.Name, day), opts: o, KeyMap: DefaultReviewKeyMap(),
+		ungrantable: rotated.Ungrantable(k.Permissions)}
 }
 
 // Name is the replacement's name.
 func (m *Review) Name() string { return m.name }
 
-// Init does nothing: the key is already known.
-func (m *Review) Init() tea.Cmd { return nil }
+// Init looks for a replacement made earlier today (same name), so that
+// the review can say one exists before a second is made.
+func (m *Review) Init() tea.Cmd {
+	m.existingReq = m.c.NextRequestID()
+	id, api, ctx, scope, name, size, oldID := m.existingReq, m.c.API, m.c.Ctx, m.where.Scope, m.name, m.c.Settings.PageSize, m.old.ID
+	return func() tea.Msg {
+		rctx, cancel := context.WithTimeout(ctx, common.RequestTimeout)
+		defer cancel()
+		var found []client.APIKey
+		err := eachKey(rctx, api, scope, size, func(k client.APIKey) bool {
+			if k.Name == name && k.ID != oldID { // a replacement rotated again today is named like its own
+				found = append(found, k)
+			}
+			return true
+		})
+		if err != nil {
+			found = nil // the create lists again before sending: no harm
+		}
+		return existingMsg{id: id, found: found}
+	}
+}
 
 // Title is the breadcrumb entry.
 func (m *Review) Title() string { return "rotate " + m.old.Name }
@@ -178,6 +229,14 @@ func (m *Review) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 	case createdMsg:
 		if msg.id == m.pending && m.state == creating {
 			return m, m.onCreated(msg)
+		}
+	case existingMsg:
+		if msg.id == m.existingReq {
+			m.existing = msg.found
+		}
+	case mismatchDeletedMsg:
+		if msg.id == m.pending && m.state == creating {
+			return m, m.onMismatchDeleted(msg)
 		}
 	case lookupMsg:
 		if msg.id == m.pending && m.state == checking {
@@ -284,7 +343,7 @@ func (m *Review) onCreated(msg createdMsg) tea.Cmd {
 		msg.key = invalid.Key
 		fallthrough
 	case err == nil:
-		return m.created(msg.key)
+		return m.checkGrant(msg.key)
 	case errors.Is(err, client.ErrOutcomeUnknown):
 		m.state = checking
 		m.problem = []string{
@@ -300,13 +359,53 @@ func (m *Review) onCreated(msg createdMsg) tea.Cmd {
 	return nil
 }
 
+// checkGrant compares what the server granted the replacement with the old
+// key's permissions. Losing the names the review said the API does not know
+// was accepted with enter; losing anything else was not, so the replacement
+// is deleted again before anyone sees its secret (as `amkeys rotate` does),
+// and the old key is untouched.
+func (m *Review) checkGrant(k client.CreatedAPIKey) tea.Cmd {
+	got, want := k.Permissions, rotated.Grantable(m.old.Permissions)
+	if got.Equal(want) || got.Equal(m.old.Permissions) {
+		return m.created(k, rotated.Lost(m.old.Permissions, got))
+	}
+	lost := rotated.Lost(want, got)
+	id, api, ctx, scope := m.pending, m.c.API, m.c.Ctx, m.where.Scope
+	return func() tea.Msg {
+		rctx, cancel := context.WithTimeout(ctx, common.RequestTimeout)
+		defer cancel()
+		return mismatchDeletedMsg{id: id, created: k, lost: lost, err: api.DeleteKey(rctx, scope, k.ID)}
+	}
+}
+
+// onMismatchDeleted says why the replacement is gone again; if it could not
+// be deleted, its secret is shown after all (the key exists), with what it
+// lacks named on the secret screen and the watch.
+func (m *Review) onMismatchDeleted(msg mismatchDeletedMsg) tea.Cmd {
+	granted := msg.created.Permissions.Summary()
+	if msg.err != nil && !client.IsNotFound(msg.err) {
+		return tea.Batch(m.created(msg.created, rotated.Lost(m.old.Permissions, msg.created.Permissions)),
+			common.Fail("deleting the replacement the server granted less ("+granted+")", msg.err))
+	}
+	m.state = reviewing
+	m.problem = []string{
+		"The server did not grant the replacement " + strings.Join(msg.lost, ", ") + " (it got " + granted + "), so amkeys deleted it again before showing its secret. The old key is untouched.",
+		"Check the permissions the API knows, or create a key by hand with n. enter tries again.",
+	}
+	return nil
+}
+
 // created shows the secret, with the watch under it: the watch replaces
 // this screen and opens the secret screen on top of itself, so leaving the
 // secret screen (after its own "stored it?") uncovers the watch. The secret
 // stays in the secret screen alone.
-func (m *Review) created(k client.CreatedAPIKey) tea.Cmd {
+func (m *Review) created(k client.CreatedAPIKey, lost []string) tea.Cmd {
 	m.state = stuck // done: this screen is replaced
-	show := secret.New(m.c, m.where, k)
+	warning := ""
+	if len(lost) > 0 {
+		warning = "The replacement lacks " + strings.Join(lost, ", ") + " (the old key has them; the API does not grant them)."
+	}
+	show := secret.New(m.c, m.where, k).ForRotation(warning)
 	watch := newWatch(m.c, m.list, m.where, m.old, k.APIKey, m.opts, show)
 	pub, listed := k.APIKey, m.list.Scope
 	m.c.Replace(watch)
@@ -343,7 +442,7 @@ func (m *Review) onLookup(msg lookupMsg) tea.Cmd {
 		return nil
 	case len(msg.found) == 0:
 		m.state = reviewing
-		m.problem = []string{lost, "No key named " + m.name + " exists in " + m.where.Describe() + ": it was not created. enter tries again."}
+		m.problem = []string{lost, "No new key named " + m.name + " exists in " + m.where.Describe() + ": it was not created. enter tries again."}
 		return nil
 	}
 	m.state = stuck
@@ -430,9 +529,26 @@ func (m *Review) View() string {
 	l.add(rankKey, st.Accent, "The replacement")
 	l.field(rankKey, st.Label, "name", m.name)
 	l.field(rankDetail, st.Label, "where", "the same "+m.where.Kind())
-	l.field(rankDetail, st.Label, "permissions", "exactly the same ("+k.Permissions.Summary()+")")
+	if len(m.ungrantable) == 0 {
+		l.field(rankDetail, st.Label, "permissions", "exactly the same ("+k.Permissions.Summary()+")")
+	} else {
+		l.field(rankKey, st.Label, "permissions", rotated.Grantable(k.Permissions).Summary()+", not the old key's "+k.Permissions.Summary())
+		it := "it"
+		if len(m.ungrantable) > 1 {
+			it = "them"
+		}
+		l.wrap(rankEssential, st.Warning, "The API does not know "+strings.Join(m.ungrantable, ", ")+": the replacement cannot get "+it+". Anything that needs "+it+" stops working with the new key.", 3)
+	}
+	for _, e := range m.existing {
+		l.wrap(rankEssential, st.Warning, "A replacement made today already exists: "+keys.MaskPrefix(e.Prefix)+", created "+format.Ago(e.CreatedAt, now)+", "+m.c.Times().Exact(e.CreatedAt)+". Rotate again anyway?", 2)
+	}
 	l.blank()
-	l.wrap(rankNext, st.Muted, "Next: the new key's secret is shown once; store it. The old key keeps working until you delete it: deploy the new one, then watch both and delete the old one when it has been quiet.", 3)
+	if m.opts.leaked {
+		l.wrap(rankEssential, st.Warning, "The old key is leaked: delete it as soon as the new key is deployed; do not wait for it to go quiet (someone else may be using it).", 3)
+		l.wrap(rankNext, st.Muted, "Next: the new key's secret is shown once; store it and deploy it.", 2)
+	} else {
+		l.wrap(rankNext, st.Muted, "Next: the new key's secret is shown once; store it. The old key keeps working until you delete it: deploy the new one, then watch both and delete the old one when it has been quiet.", 3)
+	}
 	for _, p := range m.problem {
 		l.blank()
 		l.wrap(rankEssential, st.Warning, p, 4)
@@ -443,7 +559,7 @@ func (m *Review) View() string {
 	l.blank()
 	switch m.state {
 	case reviewing:
-		l.add(rankEssential, st.Accent, "enter/y creates the replacement · esc cancels")
+		l.add(rankEssential, st.Accent, "enter/y creates the replacement · esc goes back")
 	case creating:
 		l.add(rankEssential, st.Muted, "Creating "+m.name+"…")
 	case checking:

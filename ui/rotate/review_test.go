@@ -63,3 +63,23 @@ func TestRefusedCreateCanBeRetried(t *testing.T) {
 		t.Error("still guarded after a refusal")
 	}
 }
+
+// In a short window the review keeps the title, the replacement's name and
+// enter, and says that lines are left out.
+func TestShortReviewSaysWhatIsLeftOut(t *testing.T) {
+	m, _ := reviewOf(t, uitest.NewFakeAPI("pod", 3), client.PodScope("pod"))
+	m.SetSize(60, 11)
+	v := uitest.Plain(m.View())
+	if n := strings.Count(v, "\n") + 1; n > 11 {
+		t.Errorf("%d lines in 11:\n%s", n, v)
+	}
+	for _, want := range []string{"Rotate the API key", "(rotated ", "enter/y creates the replacement", "more lines: a taller window shows them"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("%q missing:\n%s", want, v)
+		}
+	}
+	m.SetSize(60, 40)
+	if v := uitest.Plain(m.View()); strings.Contains(v, "taller window") {
+		t.Errorf("nothing is left out at 40 lines, yet:\n%s", v)
+	}
+}

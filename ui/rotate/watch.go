@@ -3,12 +3,14 @@ package rotate
 import (
 	"context"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/amkeys/amkeys/client"
+	"github.com/amkeys/amkeys/internal/rotated"
 	"github.com/amkeys/amkeys/ui/common"
 	"github.com/amkeys/amkeys/ui/confirm"
 	"github.com/amkeys/amkeys/ui/format"
@@ -67,7 +69,9 @@ type Watch struct {
 	deletedBy bool // deleted from this screen
 	newGone   bool
 	deleting  bool
+	leaked    bool // the leak lookup found the old key
 	dialog    *confirm.Model
+	quitting  bool          // the dialog asks before quitting, not deleting
 	show      common.Screen // the secret screen, opened on top once
 	width     int
 	height    int
@@ -78,7 +82,7 @@ func newWatch(c *common.Common, list, where common.KeyScope, old, created client
 		created.CreatedAt = c.Now()
 	}
 	return &Watch{c: c, id: c.NextRequestID(), list: list, where: where, old: old, new: created,
-		started: c.Now(), every: o.every, KeyMap: DefaultWatchKeyMap(), show: show}
+		started: c.Now(), every: o.every, leaked: o.leaked, KeyMap: DefaultWatchKeyMap(), show: show}
 }
 
 // Old and New are the keys as last read (for tests).
@@ -105,11 +109,18 @@ func (m *Watch) Title() string { return "watch " + m.old.Name }
 
 // Status summarises the screen.
 func (m *Watch) Status() string {
-	if m.oldGone {
+	switch {
+	case m.oldGone:
 		return "old key deleted"
+	case m.old.NeverUsed():
+		return "old key never used"
 	}
-	return "old key quiet for " + quiet(m.c.Now().Sub(m.quietSince()))
+	return "old key quiet for " + quiet(m.c.Now().Sub(m.old.UsedAt))
 }
+
+// GuardQuit takes esc, q and ctrl+c while the old key exists: q and ctrl+c
+// ask first, as the watch is gone once amkeys quits; esc goes back.
+func (m *Watch) GuardQuit() bool { return !m.oldGone }
 
 // CapturesInput is true while the delete dialog is open.
 func (m *Watch) CapturesInput() bool { return m.dialog != nil }
@@ -122,9 +133,10 @@ func (m *Watch) ShortHelp() []key.Binding {
 	if m.dialog != nil {
 		return m.dialog.Bindings()
 	}
-	del := m.KeyMap.Delete
+	del, refresh := m.KeyMap.Delete, m.KeyMap.Refresh
 	del.SetEnabled(!m.oldGone && !m.deleting)
-	return []key.Binding{m.KeyMap.Refresh, del}
+	refresh.SetEnabled(!m.oldGone)
+	return []key.Binding{refresh, del}
 }
 
 // FullHelp is the ? page.
@@ -153,18 +165,37 @@ func (m *Watch) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 
 func (m *Watch) updateKey(k tea.KeyMsg) tea.Cmd {
 	if m.dialog != nil {
+		if m.quitting && k.Type == tea.KeyCtrlC {
+			return common.Quit // ctrl+c twice quits
+		}
 		switch m.dialog.Update(k) {
 		case confirm.Canceled:
 			m.dialog = nil
 		case confirm.Confirmed:
 			m.dialog = nil
+			if m.quitting {
+				return common.Quit
+			}
 			return m.deleteOld()
 		}
 		return nil
 	}
 	switch {
+	case k.Type == tea.KeyEsc:
+		m.c.Pop()
+		if !m.oldGone {
+			return common.Notify("Left the rotation watch: both keys keep working.")
+		}
+	case k.Type == tea.KeyCtrlC || k.String() == "q":
+		m.quitting = true
+		m.dialog = confirm.New(m.c.Styles, confirm.Options{
+			Title:   "Quit amkeys?",
+			Notes:   []string{"The rotation watch ends; both keys keep working. Delete the old key (" + keys.MaskPrefix(m.old.Prefix) + ") from its keys list once nothing uses it."},
+			Confirm: "Quit",
+			Cancel:  "Stay",
+		})
 	case key.Matches(k, m.KeyMap.Refresh):
-		if m.polling == 0 {
+		if m.polling == 0 && !m.oldGone {
 			return m.poll()
 		}
 	case key.Matches(k, m.KeyMap.Delete):
@@ -174,7 +205,8 @@ func (m *Watch) updateKey(k tea.KeyMsg) tea.Cmd {
 		if !m.oldGone && !m.deleting {
 			// The old key as last read: the dialog asks for its name when
 			// it was used recently, as the keys screen does.
-			m.dialog = confirm.New(m.c.Styles, keys.DeleteConfirm(m.c, m.list, m.old))
+			m.quitting = false
+			m.dialog = confirm.New(m.c.Styles, m.deleteConfirm())
 		}
 	}
 	return nil
@@ -203,28 +235,54 @@ func (m *Watch) poll() tea.Cmd {
 	}
 }
 
+// deleteConfirm is the keys screen's delete dialog for the old key as last
+// read (it asks for the name when the key was used recently), with what
+// the watch knows that it does not.
+func (m *Watch) deleteConfirm() confirm.Options {
+	o := keys.DeleteConfirm(m.c, m.list, m.old)
+	var notes []string
+	if m.new.NeverUsed() && !m.newGone {
+		notes = append(notes, "The new key has not been used yet: anything still using the old key stops working.")
+	}
+	if lost := rotated.Lost(m.old.Permissions, m.new.Permissions); len(lost) > 0 {
+		notes = append(notes, "The new key lacks "+strings.Join(lost, ", ")+": whatever needs them stops working.")
+	}
+	o.Notes = append(notes, o.Notes...)
+	return o
+}
+
 func (m *Watch) onPolled(msg polledMsg) tea.Cmd {
 	m.polling = 0
 	m.checkedAt = m.c.Now()
 	m.pollErr = msg.err
+	var cmds []tea.Cmd
 	if msg.err == nil {
+		// The keys screen shows both keys as read here.
 		if msg.old != nil {
 			m.old = *msg.old
+			cmds = append(cmds, m.updated(m.old))
 		} else {
 			m.oldGone = true
 		}
 		if msg.new != nil {
 			m.new, m.newGone = *msg.new, false
+			cmds = append(cmds, m.updated(m.new))
 		} else {
 			m.newGone = true
 		}
 	}
-	if m.oldGone && m.newGone {
-		return nil // nothing left to watch
+	if m.oldGone {
+		return tea.Batch(cmds...) // the rotation is over: no more reads
 	}
 	m.gen++
 	screen, gen := m.id, m.gen
-	return tea.Tick(m.every, func(time.Time) tea.Msg { return pollTickMsg{screen: screen, gen: gen} })
+	cmds = append(cmds, tea.Tick(m.every, func(time.Time) tea.Msg { return pollTickMsg{screen: screen, gen: gen} }))
+	return tea.Batch(cmds...)
+}
+
+func (m *Watch) updated(k client.APIKey) tea.Cmd {
+	scope := m.list.Scope
+	return func() tea.Msg { return keys.Updated(scope, k) }
 }
 
 func (m *Watch) deleteOld() tea.Cmd {
@@ -246,17 +304,9 @@ func (m *Watch) onDeleted(msg oldDeletedMsg) tea.Cmd {
 		return common.Fail("deleting key "+sanitize.Truncate(m.old.Name, 60), msg.err)
 	}
 	m.oldGone, m.deletedBy = true, msg.err == nil
+	m.gen++ // the scheduled read is not needed any more
 	scope, id, name := m.list.Scope, m.old.ID, m.old.Name
 	return func() tea.Msg { return keys.Deleted(scope, id, name) }
-}
-
-// quietSince is when the old key was last heard of: its last use, or the
-// rotation's start if it was not used after it.
-func (m *Watch) quietSince() time.Time {
-	if m.old.UsedAt.After(m.started) {
-		return m.old.UsedAt
-	}
-	return m.started
 }
 
 // View draws both keys and what to do.
@@ -277,17 +327,22 @@ func (m *Watch) View() string {
 	case m.oldGone:
 		l.field(rankEssential, st.Label, "state", "gone: deleted elsewhere")
 	}
-	last := "never"
-	if !m.old.NeverUsed() {
-		last = format.Ago(m.old.UsedAt, now) + ", " + times.Exact(m.old.UsedAt)
-	}
-	l.field(rankKey, st.Label, "last used", last)
-	if !m.oldGone {
-		since := "since the rotation started"
-		if m.old.UsedAt.After(m.started) {
-			since = "since its last use"
+	switch {
+	case m.oldGone:
+		last := "never"
+		if !m.old.NeverUsed() {
+			last = format.Ago(m.old.UsedAt, now) + ", " + times.Exact(m.old.UsedAt)
 		}
-		l.field(rankEssential, st.Label, "quiet for", quiet(now.Sub(m.quietSince()))+" ("+since+")")
+		l.field(rankKey, st.Label, "last used", last)
+	case m.old.NeverUsed():
+		l.field(rankEssential, st.Label, "state", "never used")
+	default:
+		// From its last use, even before the rotation: that is how long
+		// nothing has used it.
+		l.field(rankEssential, st.Label, "state", "quiet for "+quiet(now.Sub(m.old.UsedAt))+" (last used "+times.Exact(m.old.UsedAt)+")")
+	}
+	if m.leaked && !m.oldGone {
+		l.wrap(rankEssential, st.Warning, "The old key is leaked: delete it (d) as soon as the new key is deployed; do not wait for it to go quiet (someone else may be using it).", 3)
 	}
 	if own := m.c.Settings.OwnKeyPrefix; own != "" && m.old.Prefix == own && !m.oldGone {
 		l.wrap(rankKey, st.Warning, "amkeys itself runs with the old key: every check uses it, so it never looks quiet. Restart amkeys with the new key first.", 2)
@@ -302,15 +357,23 @@ func (m *Watch) View() string {
 		first = "gone: deleted elsewhere"
 	}
 	l.field(rankEssential, st.Label, "first use", first)
-	perms := "the same as the old key's (" + m.new.Permissions.Summary() + ")"
-	if !m.new.Permissions.Equal(m.old.Permissions) {
-		perms = "DIFFERENT from the old key's: " + m.new.Permissions.Summary() + " instead of " + m.old.Permissions.Summary()
-	}
-	l.field(rankDetail, st.Label, "permissions", perms)
-	l.blank()
-	if m.oldGone {
-		l.wrap(rankNext, st.Muted, "The old key is gone: the rotation is done. esc goes back.", 2)
+	if lost := rotated.Lost(m.old.Permissions, m.new.Permissions); len(lost) > 0 {
+		l.field(rankKey, st.Label, "permissions", m.new.Permissions.Summary()+", not the old key's "+m.old.Permissions.Summary())
+		l.wrap(rankEssential, st.Warning, "The new key lacks "+strings.Join(lost, ", ")+": whatever needs them stops working once the old key is deleted.", 3)
 	} else {
+		perms := "the same as the old key's (" + m.new.Permissions.Summary() + ")"
+		if !m.new.Permissions.Equal(m.old.Permissions) { // more, not less
+			perms = m.new.Permissions.Summary() + ", not the old key's " + m.old.Permissions.Summary()
+		}
+		l.field(rankDetail, st.Label, "permissions", perms)
+	}
+	l.blank()
+	switch {
+	case m.oldGone:
+		l.wrap(rankNext, st.Muted, "The old key is gone: the rotation is done. esc goes back.", 2)
+	case m.leaked:
+		l.wrap(rankNext, st.Muted, "Deploy the new key, then delete the old one (d).", 2)
+	default:
 		l.wrap(rankNext, st.Muted, "Deploy the new key, then delete the old one (d) when it has been quiet long enough.", 2)
 	}
 	l.blank()
@@ -325,6 +388,9 @@ func (m *Watch) View() string {
 func (m *Watch) checkLine(now time.Time) string {
 	if m.polling != 0 && m.checkedAt.IsZero() {
 		return "checking both keys…"
+	}
+	if m.oldGone {
+		return "last checked " + format.Ago(m.checkedAt, now) + " · no more checks"
 	}
 	s := "checked " + format.Ago(m.checkedAt, now) + " · every " + quiet(m.every) + " · r checks now"
 	if m.polling != 0 {
@@ -346,3 +412,5 @@ func quiet(d time.Duration) string {
 	}
 	return strconv.Itoa(int(d/(24*time.Hour))) + "d " + strconv.Itoa(int(d%(24*time.Hour)/time.Hour)) + "h"
 }
+
+var _ common.QuitGuard = (*Watch)(nil)

@@ -68,6 +68,11 @@ type Model struct {
 	now      time.Time    // the time of the last countdown tick
 	ticking  bool
 
+	// warning is a line above the key from whoever opened the screen (a
+	// rotation: what the replacement lacks).
+	warning  string
+	rotation bool // the key replaces another: the leave dialog says so
+
 	dialog *confirm.Model
 	leave  leaving
 	width  int
@@ -79,6 +84,13 @@ func New(c *common.Common, scope common.KeyScope, created client.CreatedAPIKey) 
 	m := &Model{c: c, id: c.NextRequestID(), scope: scope, key: created.APIKey, secret: created.Secret, KeyMap: DefaultKeyMap()}
 	m.invalid = client.ValidSecret(created.Secret)
 	m.KeyMap.Copy.SetEnabled(c.Clipboard != nil && m.invalid == nil)
+	return m
+}
+
+// ForRotation marks the key as a rotation's replacement, with a warning
+// to show above it ("" for none).
+func (m *Model) ForRotation(warning string) *Model {
+	m.rotation, m.warning = true, warning
 	return m
 }
 
@@ -181,9 +193,13 @@ func (m *Model) askToLeave(to leaving) {
 	if to == goQuit {
 		verb = "Quit"
 	}
+	lost := "if it is lost, delete the key and create a new one."
+	if m.rotation {
+		lost = "if it is lost, delete the new key and rotate the old one again (it keeps working until you delete it)."
+	}
 	m.dialog = confirm.New(m.c.Styles, confirm.Options{
 		Title:   "Have you stored the secret? It cannot be shown again.",
-		Notes:   []string{"Once you leave, amkeys forgets the secret and nobody can show it again: if it is lost, delete the key and create a new one."},
+		Notes:   []string{"Once you leave, amkeys forgets the secret and nobody can show it again: " + lost},
 		Confirm: verb,
 		Cancel:  "Stay",
 	})
@@ -245,51 +261,117 @@ func (m *Model) nextTick() tea.Cmd {
 	return tea.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg{screen: id, at: t} })
 }
 
-// View draws the key, the masked or revealed secret and the clipboard state.
+// View draws the key, the masked or revealed secret and the clipboard
+// state. The secret line stays on screen at every size: the permissions
+// shorten, then hints and spacing go, before it would.
 func (m *Model) View() string {
 	if m.dialog != nil {
 		return m.dialog.Fit(m.width, m.height)
 	}
 	st := &m.c.Styles
 	w := max(m.width, 20)
-	var b strings.Builder
+	var out []row
+	add := func(r rank, s string) { out = append(out, row{s, r}) }
 	if m.invalid != nil {
 		for _, l := range sanitize.Lines("The key was created, but the server sent an invalid key as its secret ("+m.invalid.Error()+"). It is shown below only as inert text and cannot be copied: delete this key and create another.", w, 4) {
-			b.WriteString(st.Danger.Render(l) + "\n")
+			add(rankTop, st.Danger.Render(l))
 		}
-		b.WriteByte('\n')
 	} else {
-		b.WriteString(st.Success.Render("Key created.") + " " + "This is the only time its secret is shown.\n\n")
+		add(rankTop, ansi.Truncate(st.Success.Render("Key created.")+" This is the only time its secret is shown.", w, "…"))
+	}
+	add(rankSpace, "")
+	for _, l := range sanitize.Lines(m.warning, w, 4) {
+		add(rankTop, st.Warning.Render(l))
 	}
 	field := func(label, value string) {
-		b.WriteString(st.Label.Render(padRight(label, 13)) + sanitize.Truncate(value, w-13) + "\n")
+		add(rankField, st.Label.Render(padRight(label, 13))+sanitize.Truncate(value, w-13))
 	}
 	field("name", m.key.Name)
 	field("prefix", m.key.Prefix+"…")
-	field(m.scope.Kind(), m.scope.Name())
-	// The permissions wrap: cut, they would hide what the key may do.
-	for i, l := range sanitize.Lines(permissionText(m.key.Permissions, m.scope.Kind()), max(w-13, 8), 6) {
-		label := ""
-		if i == 0 {
-			label = "permissions"
-		}
-		b.WriteString(st.Label.Render(padRight(label, 13)) + l + "\n")
-	}
-	b.WriteByte('\n')
-	b.WriteString(st.Label.Render(padRight("secret", 13)))
+	field("where", m.scope.Describe())
+	permsAt := len(out)
+	add(rankSpace, "")
+	add(rankSpace, st.Label.Render(padRight("secret", 13)))
+	secretAt := len(out) - 1
 	if m.revealed {
-		b.WriteString(m.revealedView(w-13) + "\n")
+		for i, l := range m.revealedLines(w - 13) {
+			if i == 0 {
+				out[secretAt].text += l
+				out[secretAt].rank = rankTop
+				continue
+			}
+			add(rankTop, strings.Repeat(" ", 13)+l)
+		}
 	} else {
 		line := st.Accent.Render(Masked(m.key.Prefix)) + "   " + st.Muted.Render("(v reveals it)")
-		b.WriteString(ansi.Truncate(line, w-13, "…") + "\n") // a long prefix in a narrow window
+		out[secretAt].text += ansi.Truncate(line, w-13, "…") // a long prefix in a narrow window
+		out[secretAt].rank = rankTop
 	}
-	b.WriteByte('\n')
-	for _, l := range m.clipboardLines() {
+	add(rankSpace, "")
+	for i, l := range m.clipboardLines() {
+		r := rankTop // the copy's outcome
+		if i > 0 || m.copyMsg == "" {
+			r = rankHint
+		}
 		for _, wrapped := range sanitize.Lines(l, w, 3) {
-			b.WriteString(wrapped + "\n")
+			add(r, wrapped)
 		}
 	}
-	return strings.TrimRight(b.String(), "\n")
+	// The permissions get the room the rest leaves, at least one line.
+	room := 6
+	if m.height > 0 {
+		room = min(max(m.height-len(out), 1), 6)
+	}
+	var perms []row
+	for i, l := range permissionLines(m.key.Permissions, m.scope.Kind(), max(w-13, 8), room) {
+		label, r := "", rankMore
+		if i == 0 {
+			label, r = "permissions", rankField
+		}
+		perms = append(perms, row{st.Label.Render(padRight(label, 13)) + l, r})
+	}
+	out = append(out[:permsAt], append(perms, out[permsAt:]...)...)
+	return fitRows(out, m.height)
+}
+
+// rank orders what a short window keeps: lower ranks stay longest.
+type rank int
+
+const (
+	rankTop   rank = iota // the headline, a warning, the secret, the copy
+	rankField             // name, prefix, where, the permissions' first line
+	rankMore              // the permissions' other lines
+	rankHint              // clipboard and mouse hints
+	rankSpace             // blank lines
+)
+
+type row struct {
+	text string
+	rank rank
+}
+
+// fitRows keeps the height rows of lowest rank, in their order; height <=
+// 0 keeps all.
+func fitRows(rows []row, height int) string {
+	keep := make([]bool, len(rows))
+	left := len(rows)
+	if height > 0 {
+		left = height
+	}
+	for r := rankTop; r <= rankSpace && left > 0; r++ {
+		for i := range rows {
+			if rows[i].rank == r && left > 0 {
+				keep[i], left = true, left-1
+			}
+		}
+	}
+	var kept []string
+	for i, r := range rows {
+		if keep[i] {
+			kept = append(kept, r.text)
+		}
+	}
+	return strings.Join(kept, "\n")
 }
 
 // Masked is how a secret shows while hidden: its public prefix and dots.
@@ -297,11 +379,10 @@ func Masked(prefix string) string {
 	return sanitize.Truncate(prefix, 24) + Mask
 }
 
-// revealedView shows the secret, sanitised (it is server text too) and
+// revealedLines is the secret, sanitised (it is server text too) and
 // wrapped onto as many lines as it needs.
-func (m *Model) revealedView(width int) string {
-	lines := strings.Split(ansi.Hardwrap(sanitize.Text(m.secret), max(width, 8), false), "\n")
-	return strings.Join(lines, "\n"+strings.Repeat(" ", 13))
+func (m *Model) revealedLines(width int) []string {
+	return strings.Split(ansi.Hardwrap(sanitize.Text(m.secret), max(width, 8), false), "\n")
 }
 
 func (m *Model) clipboardLines() []string {
@@ -329,15 +410,31 @@ func (m *Model) clipboardLines() []string {
 	return out
 }
 
-func permissionText(p client.Permissions, kind string) string {
+// permissionLines lists the permissions within maxLines lines of width:
+// all of them if they fit, else "36 of 36 (all)", or the first few and
+// "…and 30 more".
+func permissionLines(p client.Permissions, kind string, width, maxLines int) []string {
 	if p.IsUnrestricted() {
-		return "UNRESTRICTED: full access within this " + kind
+		return sanitize.Lines("UNRESTRICTED: full access within this "+kind, width, maxLines)
 	}
 	names := p.Names()
 	if len(names) == 0 {
-		return p.Summary() + ": none"
+		return []string{p.Summary() + ": none"}
 	}
-	return p.Summary() + ": " + strings.Join(names, ", ")
+	full := p.Summary() + ": " + strings.Join(names, ", ")
+	if l := sanitize.Lines(full, width, maxLines+1); len(l) <= maxLines {
+		return l
+	}
+	if n := client.CurrentPermissionCount(); p.CurrentGrantedCount() == n && len(names) == n {
+		return []string{p.Summary() + " (all)"}
+	}
+	for k := len(names) - 1; k > 0; k-- {
+		text := p.Summary() + ": " + strings.Join(names[:k], ", ") + " …and " + strconv.Itoa(len(names)-k) + " more"
+		if l := sanitize.Lines(text, width, maxLines+1); len(l) <= maxLines {
+			return l
+		}
+	}
+	return sanitize.Lines(p.Summary()+" (…and "+strconv.Itoa(len(names))+" names)", width, 1)
 }
 
 // Ensure Model is a Screen and guards quitting.

@@ -322,3 +322,50 @@ func TestSecretScreenReleasesTheMouse(t *testing.T) {
 		t.Fatalf("the screen does not say the mouse is free:\n%s", v)
 	}
 }
+
+// At every height from the smallest window up, the secret line and its
+// hint stay on screen: a long permission list shortens instead.
+func TestSecretLineSurvivesShortWindows(t *testing.T) {
+	all := client.Restricted(client.CurrentPermissionNames()...)
+	some := client.Restricted(client.CurrentPermissionNames()[:30]...)
+	for _, p := range []client.Permissions{all, some} {
+		for h := 8; h <= 30; h++ {
+			c := uitest.NewCommon(t, uitest.NewFakeAPI(pod.ID, 0))
+			k := created()
+			k.Permissions = p
+			m := secret.New(c, common.OrganizationKeys(), k).ForRotation("The replacement lacks thread_read: the API does not know it.")
+			m.SetSize(60, h)
+			v := uitest.Plain(m.View())
+			if n := strings.Count(v, "\n") + 1; n > h {
+				t.Errorf("height %d: %d lines", h, n)
+			}
+			for _, want := range []string{"secret       am_AbCd" + secret.Mask, "(v reveals it)", "lacks thread_read", "permissions"} {
+				if !strings.Contains(v, want) {
+					t.Errorf("%s at height %d: %q missing:\n%s", p.Summary(), h, want, v)
+				}
+			}
+			if h < 12 && p.Equal(all) && !strings.Contains(v, "36 of 36 (all)") {
+				t.Errorf("height %d: all 36 not summarised:\n%s", h, v)
+			}
+			if h < 12 && p.Equal(some) && !strings.Contains(v, "more") {
+				t.Errorf("height %d: 30 not shortened:\n%s", h, v)
+			}
+			if strings.Contains(v, "organization the organization") {
+				t.Errorf("the scope is named twice:\n%s", v)
+			}
+		}
+	}
+}
+
+// After a rotation, the leave dialog says what to do if the secret is
+// lost in rotation terms.
+func TestLeaveDialogAfterARotation(t *testing.T) {
+	c := uitest.NewCommon(t, uitest.NewFakeAPI(pod.ID, 0))
+	m := secret.New(c, common.PodKeys(pod), created()).ForRotation("")
+	m.SetSize(100, 25)
+	press(m, "esc")
+	v := uitest.Plain(m.View())
+	if !strings.Contains(v, "rotate the old one again") || strings.Contains(v, "create a new one") {
+		t.Errorf("dialog:\n%s", v)
+	}
+}
