@@ -104,23 +104,8 @@ func (m *Model) updateMarks(k tea.KeyMsg) (handled bool, cmd tea.Cmd) {
 			publicNote = plural(public, "public key") + " left out (the AgentID tab revokes them)"
 		}
 		return true, common.Notify(marks.Marked(n, &m.mk.set, ownNote, publicNote))
-	case key.Matches(k, km.Clear):
-		if m.mk.set.Len() == 0 {
-			return true, common.Warn(marks.NoneToClear)
-		}
-		m.mk.set.Clear()
-		return true, common.Notify("Marks cleared")
-	case key.Matches(k, km.Delete):
-		switch {
-		case m.c.Settings.ReadOnly:
-			return true, common.ReadOnly
-		case m.mk.set.Len() == 0:
-			return true, common.Warn(marks.NoneMarked)
-		}
-		m.c.Push(bulkdelete.New(m.c, m.mk.set.All()))
-		return true, nil
 	}
-	return false, nil
+	return bulkdelete.ClearOrReview(m.c, &m.mk.set, km, k)
 }
 
 // dropGone removes keys deleted by a bulk delete, in one pass, and their

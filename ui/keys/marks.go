@@ -92,22 +92,9 @@ func (m *Model) updateMarks(msg tea.Msg) (handled bool, cmd tea.Cmd) {
 			}
 			return true, m.markShown()
 		case key.Matches(msg, km.Clear):
-			m.mk.pending = false
-			if m.mk.set.Len() == 0 {
-				return true, common.Warn(marks.NoneToClear)
-			}
-			m.mk.set.Clear()
-			return true, common.Notify("Marks cleared")
-		case key.Matches(msg, km.Delete):
-			switch {
-			case m.c.Settings.ReadOnly:
-				return true, common.ReadOnly
-			case m.mk.set.Len() == 0:
-				return true, common.Warn(marks.NoneMarked)
-			}
-			m.c.Push(bulkdelete.New(m.c, m.mk.set.All()))
-			return true, nil
+			m.mk.pending = false // a * still loading pages marks nothing after u
 		}
+		return bulkdelete.ClearOrReview(m.c, &m.mk.set, km, msg)
 	}
 	return false, nil
 }
