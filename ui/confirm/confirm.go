@@ -360,3 +360,17 @@ func padRight(s string, w int) string {
 	}
 	return s + " "
 }
+
+// Handle gives k to the dialog *d, the way every screen with a dialog
+// does: once the dialog closes *d is nil, and a confirmation returns
+// onConfirm's command.
+func Handle(d **Model, k tea.KeyMsg, onConfirm func() tea.Cmd) tea.Cmd {
+	switch (*d).Update(k) {
+	case Canceled:
+		*d = nil
+	case Confirmed:
+		*d = nil
+		return onConfirm()
+	}
+	return nil
+}

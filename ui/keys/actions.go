@@ -147,14 +147,7 @@ func typeable(name, fallback, what, fallbackWhat string) (string, string) {
 }
 
 func (m *Model) updateDialog(k tea.KeyMsg) tea.Cmd {
-	switch m.dialog.Update(k) {
-	case confirm.Canceled:
-		m.dialog = nil
-	case confirm.Confirmed:
-		m.dialog = nil
-		return m.deleteCmd(m.deleting)
-	}
-	return nil
+	return confirm.Handle(&m.dialog, k, func() tea.Cmd { return m.deleteCmd(m.deleting) })
 }
 
 func (m *Model) deleteCmd(k client.APIKey) tea.Cmd { return DeleteCmd(m.c, m.scope.Scope, k) }

@@ -189,14 +189,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 
 func (m *Model) updateKey(k tea.KeyMsg) tea.Cmd {
 	if m.dialog != nil {
-		switch m.dialog.Update(k) {
-		case confirm.Canceled:
-			m.dialog = nil
-		case confirm.Confirmed:
-			m.dialog = nil
-			return keys.DeleteCmd(m.c, m.deleting.Scope(), m.deleting)
-		}
-		return nil
+		return confirm.Handle(&m.dialog, k, func() tea.Cmd { return keys.DeleteCmd(m.c, m.deleting.Scope(), m.deleting) })
 	}
 	switch m.state {
 	case typing:

@@ -259,14 +259,7 @@ func (m *Review) updateKey(k tea.KeyMsg) tea.Cmd {
 		return nil
 	}
 	if m.dialog != nil {
-		switch m.dialog.Update(k) {
-		case confirm.Canceled:
-			m.dialog = nil
-		case confirm.Confirmed:
-			m.dialog = nil
-			return m.deleteOrphan()
-		}
-		return nil
+		return confirm.Handle(&m.dialog, k, m.deleteOrphan)
 	}
 	switch {
 	case m.state == reviewing && key.Matches(k, m.KeyMap.Create):

@@ -168,17 +168,12 @@ func (m *Watch) updateKey(k tea.KeyMsg) tea.Cmd {
 		if m.quitting && k.Type == tea.KeyCtrlC {
 			return common.Quit // ctrl+c twice quits
 		}
-		switch m.dialog.Update(k) {
-		case confirm.Canceled:
-			m.dialog = nil
-		case confirm.Confirmed:
-			m.dialog = nil
+		return confirm.Handle(&m.dialog, k, func() tea.Cmd {
 			if m.quitting {
 				return common.Quit
 			}
 			return m.deleteOld()
-		}
-		return nil
+		})
 	}
 	switch {
 	case k.Type == tea.KeyEsc:
