@@ -44,6 +44,11 @@ const sigKey = "am_sigTestAdminKey_5b0c9e1d27"
 // CPUs) 15 times that.
 const exitBound = 15 * time.Second
 
+// stepBound is how long a scenario waits for the dashboard to show a step
+// (loaded, key created, copied): a bound that catches a hang, with room
+// for GOMAXPROCS=1 under -race beside busy loops (10 s was once too short).
+const stepBound = 30 * time.Second
+
 func TestSignals(t *testing.T) {
 	bin := buildAmkeys(t)
 	fast := startSigSandbox(t, 0)
@@ -130,13 +135,13 @@ type scenario struct {
 
 var scenarios = []scenario{
 	{"idle", false, func(t *testing.T, r *ptyRun, _ string, rng *rand.Rand) string {
-		r.waitOutput(t, "30 pods", 10*time.Second)
+		r.waitOutput(t, "30 pods", stepBound)
 		sleepUpTo(rng, 300*time.Millisecond)
 		return ""
 	}},
 	{"loading", true, func(t *testing.T, r *ptyRun, _ string, rng *rand.Rand) string {
-		r.waitOutput(t, "\x1b[?1049h", 10*time.Second) // the alternate screen: Bubble Tea runs
-		sleepUpTo(rng, 300*time.Millisecond)           // the first page takes 500 ms
+		r.waitOutput(t, "\x1b[?1049h", stepBound) // the alternate screen: Bubble Tea runs
+		sleepUpTo(rng, 300*time.Millisecond)      // the first page takes 500 ms
 		return ""
 	}},
 	{"secret screen after a copy", false, func(t *testing.T, r *ptyRun, display string, rng *rand.Rand) string {
@@ -145,7 +150,7 @@ var scenarios = []scenario{
 		return secret
 	}},
 	{"audit", true, func(t *testing.T, r *ptyRun, _ string, rng *rand.Rand) string {
-		r.waitOutput(t, "30 pods", 10*time.Second)
+		r.waitOutput(t, "30 pods", stepBound)
 		r.keys(t, "a")
 		r.waitOutput(t, " in flight", 30*time.Second)
 		sleepUpTo(rng, time.Second) // 30 pods at 500 ms a request take longer
@@ -172,21 +177,21 @@ func (r *ptyRun) keys(t *testing.T, keys ...string) {
 // (the copy then goes out as OSC 52).
 func createAndCopy(t *testing.T, r *ptyRun, display string) string {
 	t.Helper()
-	r.waitOutput(t, "30 pods", 10*time.Second)
+	r.waitOutput(t, "30 pods", stepBound)
 	r.keys(t, "\r")
-	r.waitOutput(t, "amkeys › pods › ", 10*time.Second)
+	r.waitOutput(t, "amkeys › pods › ", stepBound)
 	r.keys(t, "n")
-	r.waitOutput(t, "New API key in pod", 10*time.Second)
+	r.waitOutput(t, "New API key in pod", stepBound)
 	r.keys(t, "sigtest", "\t", "\t", "j", " ", "\x13") // name, a permission, ctrl+s
-	r.waitOutput(t, "Create this API key?", 10*time.Second)
+	r.waitOutput(t, "Create this API key?", stepBound)
 	r.keys(t, "y")
-	r.waitOutput(t, "Key created.", 10*time.Second)
+	r.waitOutput(t, "Key created.", stepBound)
 	r.keys(t, "c")
 	if display == "" {
-		r.waitOutput(t, "\x1b]52;c;", 10*time.Second)
+		r.waitOutput(t, "\x1b]52;c;", stepBound)
 		return ""
 	}
-	r.waitOutput(t, "Copied the key to the clipboard", 10*time.Second)
+	r.waitOutput(t, "Copied the key to the clipboard", stepBound)
 	// amkeys read the copy back already; X may still be handing the
 	// selection over, so look a few times.
 	deadline := time.Now().Add(5 * time.Second)
@@ -301,7 +306,7 @@ func testOtherExits(t *testing.T, bin string, srv *sandbox.Running) {
 		secret := createAndCopy(t, r, display)
 		r.keys(t, tc.keys)
 		if tc.name != "panic" { // the secret screen asks first
-			r.waitOutput(t, "Have you stored the secret?", 10*time.Second)
+			r.waitOutput(t, "Have you stored the secret?", stepBound)
 			r.keys(t, "y")
 		}
 		code := r.wait(t, 3*exitBound)
