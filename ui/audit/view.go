@@ -5,10 +5,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/amkeys/amkeys/client"
 	"github.com/amkeys/amkeys/client/audit"
 	"github.com/amkeys/amkeys/ui/format"
 	"github.com/amkeys/amkeys/ui/keys"
+	"github.com/amkeys/amkeys/ui/report"
 	"github.com/amkeys/amkeys/ui/sanitize"
 	"github.com/amkeys/amkeys/ui/styles"
 )
@@ -264,7 +264,7 @@ func (m *Model) cell(row, col int) string {
 		}
 		return k.PodName
 	case 1:
-		return scopeLabel(k)
+		return report.ScopeLabel(k)
 	case 2:
 		return k.Name
 	case 3:
@@ -286,17 +286,6 @@ func (m *Model) cell(row, col int) string {
 		return k.Permissions.Summary()
 	}
 	return ""
-}
-
-// scopeLabel is "org", "pod" or "inbox ADDRESS".
-func scopeLabel(k *audit.Key) string {
-	switch s := k.Scope(); s.Kind {
-	case client.ScopeInbox:
-		return "inbox " + s.ID
-	case client.ScopePod:
-		return "pod"
-	}
-	return "org"
 }
 
 // expiry is a public key's state in a few words: "revoked", "expired",
